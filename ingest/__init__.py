@@ -1,0 +1,38 @@
+"""ingest: clean article text and trustworthy metadata from news pages and pasted text."""
+
+__version__ = "0.1.0"
+
+from ingest.engine import CleanOptions, CleanResult, Fact, HeldBack, Removal, clean  # noqa: E402
+from ingest.errors import ExtractError, FetchError, IngestError, InputError, RuleError  # noqa: E402
+from ingest.language import Language, detect  # noqa: E402
+from ingest.metadata import Source, build_metadata  # noqa: E402
+from ingest.pipeline import BatchOptions, BatchReport, Outcome, clean_document, clean_paths  # noqa: E402
+from ingest.rules import Rule, Ruleset, load_ruleset, rules_from_toml  # noqa: E402
+
+__all__ = [
+    "BatchOptions",
+    "BatchReport",
+    "CleanOptions",
+    "CleanResult",
+    "ExtractError",
+    "Fact",
+    "FetchError",
+    "HeldBack",
+    "IngestError",
+    "InputError",
+    "Language",
+    "Outcome",
+    "Removal",
+    "Rule",
+    "RuleError",
+    "Ruleset",
+    "Source",
+    "__version__",
+    "build_metadata",
+    "clean",
+    "clean_document",
+    "clean_paths",
+    "detect",
+    "load_ruleset",
+    "rules_from_toml",
+]

@@ -1,0 +1,398 @@
+"""`clean(text, ruleset)`: the pure heart of ingest.
+
+Text and ruleset in, `CleanResult` out: no I/O, no clock, no hidden state. The engine only
+deletes (whole lines or spans of a line) and normalises blank lines; it never rewrites or adds
+article text. Every deletion is recorded with the rule that made it and where it was in the raw
+text. A rule that would remove an implausibly large share of an article is held back and
+reported instead of applied.
+
+Cleaning runs to a fixpoint: once lines are gone, a line that moved into a rule's window
+("first 10 lines") or next to a marker may match; passes repeat until nothing changes, which is
+also what makes cleaning idempotent.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ingest.headline import find_headline, headline_key
+from ingest.language import Language, detect, foreign_edge_runs
+from ingest.rules import FactValue, Rule, Ruleset
+
+# Lines at the edges are tried before rules that need context to fire; specific scopes first
+# so that a line inside a paywall tail is credited to the device-limit rule that names it.
+_SCOPE_PRIORITY = {"line": 0, "block": 1, "span": 2, "tail": 3}
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    # A rule may remove at most this share of an article's words...
+    guard_share: float = 0.5
+    # ...unless it removes fewer words than this (boilerplate-sized removals always apply).
+    guard_min_words: int = 30
+    # Passes until the fixpoint; each pass only deletes, so this bound is rarely reached.
+    max_passes: int = 6
+
+
+@dataclass(frozen=True)
+class Removal:
+    rule: str
+    category: str
+    lines: tuple[int, int]  # 1-based, inclusive, in the raw text
+    span: tuple[int, int]  # character offsets in the raw text (newlines normalised to \n)
+    text: str
+    facts: tuple[tuple[str, FactValue], ...] = ()
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    rule: str
+    category: str
+    lines: tuple[int, int]
+    words: int  # what the rule would have removed in this article
+    share: float  # ... as a share of the article's words
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    value: FactValue
+    rule: str
+    line: int
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    text: str
+    removals: tuple[Removal, ...]
+    facts: tuple[Fact, ...]
+    held_back: tuple[HeldBack, ...]
+    title: str | None
+    language: Language
+    passes: int
+
+
+@dataclass
+class _Line:
+    number: int  # 1-based raw line number
+    pieces: tuple[tuple[int, int], ...]  # raw offsets that make up `text`
+    text: str
+
+    def raw_offset(self, pos: int, *, end: bool = False) -> int:
+        """Raw offset of text position `pos`; `end` resolves piece boundaries leftwards."""
+        seen = 0
+        for start, stop in self.pieces:
+            length = stop - start
+            if seen <= pos < seen + length or (end and seen < pos <= seen + length):
+                return start + (pos - seen)
+            seen += length
+        if not self.pieces:
+            return 0
+        return self.pieces[-1][1] if pos > 0 else self.pieces[0][0]
+
+    def cut(self, start: int, end: int) -> _Line:
+        pieces: list[tuple[int, int]] = []
+        seen = 0
+        for a, b in self.pieces:
+            length = b - a
+            lo, hi = seen, seen + length
+            if hi <= start or lo >= end:
+                pieces.append((a, b))
+            else:
+                if lo < start:
+                    pieces.append((a, a + (start - lo)))
+                if hi > end:
+                    pieces.append((a + (end - lo), b))
+            seen = hi
+        return _Line(self.number, tuple(p for p in pieces if p[1] > p[0]), self.text[:start] + self.text[end:])
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    rule: Rule
+    order: int
+    first: int  # line indices into the pass's lines, inclusive
+    last: int
+    span: tuple[int, int] | None = None  # (start, end) within line `first`, for span scope
+    facts: tuple[tuple[str, FactValue], ...] = ()
+
+
+@dataclass
+class _Pass:
+    """One pass's view of the document: the lines still present, as one text."""
+
+    lines: list[_Line]
+    texts: list[str] = field(init=False)  # stripped, '' for blank
+    work: str = field(init=False)
+    starts: list[int] = field(init=False)
+    rank: list[int] = field(init=False)  # number of non-blank lines before each line
+    n_content: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.texts = [_visible(line.text) for line in self.lines]
+        self.work = "\n".join(line.text for line in self.lines)
+        self.starts = []
+        offset = 0
+        for line in self.lines:
+            self.starts.append(offset)
+            offset += len(line.text) + 1
+        self.rank = []
+        count = 0
+        for t in self.texts:
+            self.rank.append(count)
+            count += 1 if t else 0
+        self.n_content = count
+
+    def line_at(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) - 1
+
+
+def clean(
+    text: str, ruleset: Ruleset, *, site: str | None = None, options: CleanOptions | None = None
+) -> CleanResult:
+    """Clean `text` with `ruleset`. `site` (a domain) enables that site's scoped rules."""
+    options = options or CleanOptions()
+    raw = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines: list[_Line] = []
+    offset = 0
+    for number, line in enumerate(raw.split("\n"), start=1):
+        lines.append(_Line(number, ((offset, offset + len(line)),), line))
+        offset += len(line) + 1
+    total_words = len(raw.split())
+    rules = [r for r in ruleset.rules if r.applies_to(site)]
+    pattern_rules = [(i, r) for i, r in enumerate(rules) if r.compiled is not None]
+    builtin_rules = [(i, r) for i, r in enumerate(rules) if r.compiled is None]
+
+    state = _State(raw, total_words, options)
+    languages: dict[str, Language] = {}
+
+    def body_language(p: _Pass) -> Language:
+        body = "\n".join(t for t in p.texts if t)
+        if body not in languages:
+            languages[body] = detect(body)
+        return languages[body]
+
+    passes = 0
+    while passes < options.max_passes:
+        passes += 1
+        current = _Pass(lines)
+        candidates = [c for i, r in pattern_rules for c in _match(r, i, current)]
+        lines, changed_a = state.apply(current, candidates)
+        current = _Pass(lines)
+        candidates = [c for i, r in builtin_rules for c in _builtin(r, i, current, body_language)]
+        lines, changed_b = state.apply(current, candidates)
+        if not (changed_a or changed_b):
+            break
+
+    final = _Pass(lines)
+    head = find_headline(final.texts)
+    return CleanResult(
+        text="\n\n".join(t for t in final.texts if t),
+        removals=tuple(sorted(state.removals, key=lambda r: (r.span, r.rule))),
+        facts=tuple(sorted(state.facts, key=lambda f: (f.line, f.rule, f.name))),
+        held_back=tuple(state.held_back),
+        title=final.texts[head] if head is not None else None,
+        language=body_language(final),
+        passes=passes,
+    )
+
+
+def _visible(text: str) -> str:
+    return text.strip().strip(_INVISIBLE).strip()
+
+
+def _match(rule: Rule, order: int, p: _Pass) -> Iterable[_Candidate]:
+    has_cut = "cut" in rule.compiled.groupindex
+    for m in rule.compiled.finditer(p.work):
+        start, end = m.span("cut") if has_cut else m.span()
+        if start < 0 or end <= start:
+            continue
+        first = p.line_at(start)
+        if not _in_window(rule, p, first):
+            continue
+        last = p.line_at(end - 1)
+        facts = _facts(rule, m.groupdict())
+        if rule.scope == "line":
+            yield _Candidate(rule, order, first, last, facts=facts)
+        elif rule.scope == "tail":
+            yield _Candidate(rule, order, first, len(p.lines) - 1, facts=facts)
+        elif rule.scope == "span":
+            if first == last:
+                base = p.starts[first]
+                yield _Candidate(rule, order, first, first, (start - base, end - base), facts)
+            else:
+                yield _Candidate(rule, order, first, last, facts=facts)
+        else:  # block: ends at the first end marker within max_lines non-blank lines
+            if last + 1 >= len(p.lines):
+                continue
+            limit = bisect.bisect_left(p.rank, p.rank[first] + rule.max_lines + 1)
+            endpos = p.starts[limit] if limit < len(p.lines) else len(p.work)
+            stop = rule.compiled_end.search(p.work, p.starts[last + 1], endpos)
+            if stop is None or stop.end() <= stop.start():
+                continue
+            yield _Candidate(rule, order, first, p.line_at(stop.end() - 1), facts=facts)
+
+
+def _in_window(rule: Rule, p: _Pass, line: int) -> bool:
+    if rule.within is None:
+        return True
+    if rule.within.side == "first":
+        return p.rank[line] < rule.within.lines
+    return p.rank[line] >= p.n_content - rule.within.lines
+
+
+def _facts(rule: Rule, groups: dict[str, str | None]) -> tuple[tuple[str, FactValue], ...]:
+    """The rule's facts with {group} templates filled; a fact whose groups are empty is dropped."""
+    out: list[tuple[str, FactValue]] = []
+    for name, value in rule.facts:
+        if isinstance(value, str):
+            keys = _FIELD.findall(value)
+            got = {k: " ".join((groups.get(k) or "").split()) for k in keys}
+            if not all(got.values()):
+                continue
+            value = _FIELD.sub(lambda m: got[m.group(1)], value)
+        out.append((name, value))
+    return tuple(out)
+
+
+def _builtin(
+    rule: Rule, order: int, p: _Pass, body_language: Callable[[_Pass], Language]
+) -> Iterable[_Candidate]:
+    if rule.scope == "repeated-headline":
+        head = find_headline(p.texts)
+        if head is None:
+            return
+        key = headline_key(p.texts[head])
+        for i in range(head + 1, len(p.lines)):
+            if p.texts[i] and headline_key(p.texts[i]) == key:
+                yield _Candidate(rule, order, i, i)
+    elif rule.scope == "foreign-language":
+        content = [i for i, t in enumerate(p.texts) if t]
+        article = body_language(p)
+        for lo, hi in foreign_edge_runs([p.texts[i] for i in content], article):
+            yield _Candidate(rule, order, content[lo], content[hi])
+
+
+class _State:
+    """What the passes have removed, held back and learned so far."""
+
+    def __init__(self, raw: str, total_words: int, options: CleanOptions) -> None:
+        self.raw = raw
+        self.total_words = total_words
+        self.options = options
+        self.removals: list[Removal] = []
+        self.facts: list[Fact] = []
+        self.held_back: list[HeldBack] = []
+        self.removed_words: dict[str, int] = {}
+
+    def apply(self, p: _Pass, candidates: Sequence[_Candidate]) -> tuple[list[_Line], bool]:
+        claimed: dict[int, _Candidate] = {}
+        spans: dict[int, list[tuple[int, int, _Candidate]]] = {}
+        ordered = sorted(
+            candidates, key=lambda c: (_SCOPE_PRIORITY.get(c.rule.scope, 9), c.order, c.first)
+        )
+        groups: dict[str, list[_Candidate]] = {}
+        for c in ordered:
+            groups.setdefault(c.rule.id, []).append(c)
+        applied: list[tuple[_Candidate, list[int]]] = []
+        for rule_id, group in groups.items():
+            new_lines: dict[int, _Candidate] = {}
+            new_spans: list[tuple[int, int, int, _Candidate]] = []
+            for c in group:
+                if c.span is None:
+                    for i in range(c.first, c.last + 1):
+                        if i not in claimed and i not in new_lines:
+                            new_lines[i] = c
+                elif c.first not in claimed and c.first not in new_lines:
+                    s, e = c.span
+                    taken = spans.get(c.first, []) + [(a, b, x) for (j, a, b, x) in new_spans if j == c.first]
+                    if all(e <= a or s >= b for a, b, _ in taken):
+                        new_spans.append((c.first, s, e, c))
+            words = sum(len(p.lines[i].text.split()) for i in new_lines)
+            words += sum(len(p.lines[j].text[s:e].split()) for j, s, e, _ in new_spans)
+            if not any(p.texts[i] for i in new_lines) and not new_spans:
+                continue
+            before = self.removed_words.get(rule_id, 0)
+            if (
+                words > self.options.guard_min_words
+                and before + words > self.options.guard_share * self.total_words
+            ):
+                rule = group[0].rule
+                touched = sorted({*new_lines, *(j for j, *_ in new_spans)})
+                self.held_back.append(
+                    HeldBack(
+                        rule=rule_id,
+                        category=rule.category,
+                        lines=(p.lines[touched[0]].number, p.lines[touched[-1]].number),
+                        words=words,
+                        share=round((before + words) / max(self.total_words, 1), 4),
+                    )
+                )
+                continue
+            self.removed_words[rule_id] = before + words
+            claimed.update(new_lines)
+            for j, s, e, c in new_spans:
+                spans.setdefault(j, []).append((s, e, c))
+            by_candidate: dict[int, tuple[_Candidate, list[int]]] = {}
+            for i, c in sorted(new_lines.items()):
+                by_candidate.setdefault(id(c), (c, []))[1].append(i)
+            applied.extend(by_candidate.values())
+
+        for c, indices in applied:
+            self._record_lines(p, c, indices)
+        new: list[_Line] = []
+        for i, line in enumerate(p.lines):
+            if i in claimed:
+                continue
+            for s, e, c in sorted(spans.get(i, []), key=lambda x: -x[0]):
+                text = line.text
+                if 0 < s and e < len(text) and text[s - 1].isspace() and text[e].isspace():
+                    e += 1
+                self._record_span(line, s, e, c)
+                line = line.cut(s, e)
+            new.append(line)
+        return new, bool(claimed or spans)
+
+    def _record_lines(self, p: _Pass, c: _Candidate, indices: list[int]) -> None:
+        runs: list[list[int]] = [[indices[0]]]
+        for i in indices[1:]:
+            if i == runs[-1][-1] + 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        first_run = True
+        for run in runs:
+            while run and not p.texts[run[-1]]:
+                run.pop()
+            while run and not p.texts[run[0]]:
+                run.pop(0)
+            if not run:
+                continue
+            a, b = p.lines[run[0]], p.lines[run[-1]]
+            facts = c.facts if first_run else ()
+            self._add(
+                c.rule, (a.number, b.number), (a.raw_offset(0), b.raw_offset(len(b.text), end=True)),
+                "\n".join(p.lines[i].text for i in run), facts,
+            )  # fmt: skip
+            first_run = False
+
+    def _record_span(self, line: _Line, s: int, e: int, c: _Candidate) -> None:
+        span = (line.raw_offset(s), line.raw_offset(e, end=True))
+        self._add(c.rule, (line.number, line.number), span, line.text[s:e], c.facts)
+
+    def _add(
+        self,
+        rule: Rule,
+        lines: tuple[int, int],
+        span: tuple[int, int],
+        text: str,
+        facts: tuple[tuple[str, FactValue], ...],
+    ) -> None:
+        self.removals.append(Removal(rule.id, rule.category, lines, span, text, facts))
+        for name, value in facts:
+            self.facts.append(Fact(name, value, rule.id, lines[0]))

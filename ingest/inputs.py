@@ -1,0 +1,126 @@
+"""Reading inputs: files and folders to clean, their bytes, and their text.
+
+Decoding order: UTF-8 (with or without BOM); UTF-16 with a BOM; then cp1252 when the bytes
+look like a Western European text (accented letters a minority of all letters); only then
+charset-normalizer, whose guesses on short Western texts are unreliable ("président" in
+Latin-1 comes back as "prﻠsident").
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from ingest.errors import InputError
+
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+_BINARY_SAMPLE = 8192
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+@dataclass(frozen=True)
+class Document:
+    source: str  # as shown to people and recorded in the metadata
+    key: str  # output file stem
+    data: bytes
+    text: str
+    encoding: str
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files to clean: files as given, folders walked (sorted) for text files.
+
+    A missing path is yielded as is, so that reading it reports the error in the batch.
+    """
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+            )
+        else:
+            yield path
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the working folder when inside it (stable across machines)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_document(path: Path, options: ReadOptions | None = None) -> Document:
+    options = options or ReadOptions()
+    source = display_path(path)
+    if not path.exists():
+        raise InputError(source, "no such file", "check the path")
+    if not path.is_file():
+        raise InputError(source, "is not a regular file", "pass a file or a folder of .txt files")
+    size = path.stat().st_size
+    if size > options.max_bytes:
+        raise InputError(
+            source,
+            f"is {size:,} bytes, over the {options.max_bytes:,}-byte limit",
+            "split it, or raise the limit with --max-bytes",
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(source, f"cannot be read: {exc.strerror}", "check permissions") from exc
+    text, encoding = decode_bytes(data, source)
+    return Document(source=source, key=path.stem, data=data, text=text, encoding=encoding)
+
+
+def decode_bytes(data: bytes, source: str = "<stdin>") -> tuple[str, str]:
+    """Decode an input's bytes to text, refusing empty and binary inputs."""
+    if not data.strip():
+        raise InputError(source, "is empty", "nothing to clean; remove it from the batch")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return _check_text(data.decode("utf-16"), source), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data[:_BINARY_SAMPLE]:
+        raise InputError(source, "is binary, not text", "pass a .txt file (or a saved .html page)")
+    try:
+        return _check_text(data.decode("utf-8-sig"), source), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = ""
+    if text and _looks_western(text):
+        return _check_text(text, source), "cp1252"
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(source, "has no recognisable text encoding", "convert it to UTF-8")
+    return _check_text(str(best), source), str(best.encoding)
+
+
+def _looks_western(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return False
+    accented = sum(1 for ch in letters if not ch.isascii())
+    return accented / len(letters) < 0.3
+
+
+def _check_text(text: str, source: str) -> str:
+    sample = text[:_BINARY_SAMPLE]
+    controls = sum(
+        1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v"
+    )
+    if controls > max(8, len(sample) // 100):
+        raise InputError(source, "is binary, not text", "pass a .txt file (or a saved .html page)")
+    return text

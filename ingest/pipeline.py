@@ -1,0 +1,150 @@
+"""From inputs to clean/ files: one document at a time, batches that survive bad inputs."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingest.engine import CleanOptions, CleanResult, clean
+from ingest.errors import IngestError, InputError
+from ingest.inputs import Document, ReadOptions, display_path, expand_paths, read_document
+from ingest.metadata import Source, build_metadata
+from ingest.output import atomic_write
+from ingest.rules import Ruleset, load_ruleset
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    out_dir: Path = Path("clean")
+    jobs: int = 1
+    read: ReadOptions = field(default_factory=ReadOptions)
+    clean: CleanOptions = field(default_factory=CleanOptions)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    source: str
+    key: str | None = None
+    error: str | None = None
+    removed: int = 0
+    held_back: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def failed(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if not o.ok)
+
+
+def clean_document(
+    doc: Document, ruleset: Ruleset, options: CleanOptions | None = None, *, site: str | None = None
+) -> tuple[CleanResult, dict[str, Any]]:
+    result = clean(doc.text, ruleset, site=site, options=options)
+    meta = build_metadata(result, Source(source=doc.source, raw=doc.data, site=site), ruleset.id)
+    return result, meta
+
+
+def render(result: CleanResult, meta: dict[str, Any]) -> tuple[bytes, bytes]:
+    """The bytes of `<key>.txt` and `<key>.json`."""
+    text = (result.text + "\n" if result.text else "").encode("utf-8")
+    return text, (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def write_outputs(out_dir: Path, key: str, text: bytes, meta: bytes) -> None:
+    # The .json goes last: its text_sha256 vouches for the .txt beside it.
+    atomic_write(out_dir / f"{key}.txt", text)
+    atomic_write(out_dir / f"{key}.json", meta)
+
+
+def clean_paths(
+    paths: Sequence[Path],
+    ruleset: Ruleset,
+    options: BatchOptions | None = None,
+    *,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> BatchReport:
+    """Clean every input under `paths` into `options.out_dir`; one bad input fails alone."""
+    options = options or BatchOptions()
+    files = list(expand_paths(paths))
+    outcomes: list[Outcome] = []
+    keys: dict[str, str] = {}
+    todo: list[tuple[int, Path]] = []
+    for index, path in enumerate(files):
+        key = path.stem
+        source = display_path(path)
+        if key in keys and keys[key] != source:
+            outcomes.append(
+                Outcome(
+                    source,
+                    error=f"{source}: writes the same {key}.txt as {keys[key]} "
+                    "(rename one, or clean them into different --out folders)",
+                )
+            )
+            continue
+        keys[key] = source
+        todo.append((index, path))
+    for outcome in _run(todo, ruleset, options):
+        outcomes.append(outcome)
+        if on_done:
+            on_done(outcome)
+    order = {display_path(p): i for i, p in enumerate(files)}
+    outcomes.sort(key=lambda o: order.get(o.source, 0))
+    return BatchReport(tuple(outcomes))
+
+
+def _run(todo: list[tuple[int, Path]], ruleset: Ruleset, options: BatchOptions) -> Iterator[Outcome]:
+    jobs = max(1, min(options.jobs, len(todo)))
+    if jobs == 1:
+        for _, path in todo:
+            yield _clean_one(path, ruleset, options)
+        return
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(ruleset.source,)
+    ) as pool:
+        # Compiled RE2 patterns do not pickle; each worker loads the ruleset once.
+        yield from pool.map(_clean_in_worker, [p for _, p in todo], [options] * len(todo))
+
+
+_WORKER_RULES: Ruleset | None = None
+
+
+def _init_worker(rules_dir: str) -> None:
+    global _WORKER_RULES
+    _WORKER_RULES = load_ruleset(rules_dir)
+
+
+def _clean_in_worker(path: Path, options: BatchOptions) -> Outcome:
+    assert _WORKER_RULES is not None, "worker started without a ruleset"
+    return _clean_one(path, _WORKER_RULES, options)
+
+
+def _clean_one(path: Path, ruleset: Ruleset, options: BatchOptions) -> Outcome:
+    source = display_path(path)
+    try:
+        doc = read_document(path, options.read)
+        result, meta = clean_document(doc, ruleset, options.clean)
+        text, meta_bytes = render(result, meta)
+        write_outputs(options.out_dir, doc.key, text, meta_bytes)
+    except IngestError as exc:
+        return Outcome(source, error=str(exc))
+    except OSError as exc:
+        where = exc.filename or options.out_dir
+        return Outcome(source, error=str(InputError(source, f"cannot write {where}: {exc.strerror}",
+                                                    "check the --out folder")))
+    return Outcome(source, key=doc.key, removed=len(result.removals), held_back=len(result.held_back))
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1

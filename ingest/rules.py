@@ -1,0 +1,334 @@
+"""Rule records: loading, validation and compilation of the TOML ruleset.
+
+A rule is data. This module turns `rules/**/*.toml` into frozen `Rule` objects whose patterns
+are compiled once with RE2, a linear-time engine: no pattern can backtrack catastrophically,
+so no rule can hang a run, whatever text it meets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+import importlib.util
+from pathlib import Path
+from typing import Any, Literal, TypeAlias
+
+import re2
+
+from ingest.errors import RuleError
+
+Scope: TypeAlias = Literal[
+    "line", "span", "block", "tail", "repeated-headline", "foreign-language"
+]
+FactValue: TypeAlias = bool | int | float | str
+
+PATTERN_SCOPES: frozenset[str] = frozenset({"line", "span", "block", "tail"})
+BUILTIN_SCOPES: frozenset[str] = frozenset({"repeated-headline", "foreign-language"})
+
+CATEGORIES: frozenset[str] = frozenset(
+    {
+        "paywall", "device-limit", "donation", "sponsor", "copyright", "adblock",
+        "newsletter", "social", "related-links", "corrections", "caption", "navigation",
+        "byline", "junk", "title", "language", "comments",
+    }
+)  # fmt: skip
+
+# Facts a rule may yield; the metadata stage knows how to read each one.
+FACTS: frozenset[str] = frozenset(
+    {"truncated", "percent_left", "author", "date", "date_modified", "reading_time"}
+)
+
+_RULE_KEYS = frozenset(
+    {
+        "id", "category", "why", "languages", "sites", "scope", "pattern", "end",
+        "max_lines", "within", "facts", "examples",
+    }
+)  # fmt: skip
+_EXAMPLE_KEYS = frozenset({"remove", "keep", "cases"})
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_WITHIN = re.compile(r"(first|last) ([1-9][0-9]*)")
+_TEMPLATE_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_LANGUAGE = re.compile(r"[a-z]{2}|\*")
+_DEFAULT_MAX_LINES = 40
+
+
+@dataclass(frozen=True)
+class Window:
+    """Only matches that start within the first or last N non-blank lines count."""
+
+    side: Literal["first", "last"]
+    lines: int
+
+
+@dataclass(frozen=True)
+class Case:
+    text: str
+    clean: str
+
+
+@dataclass(frozen=True)
+class Examples:
+    remove: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
+    cases: tuple[Case, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    why: str
+    scope: Scope
+    file: str
+    languages: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    pattern: str | None = None
+    end: str | None = None
+    max_lines: int = _DEFAULT_MAX_LINES
+    within: Window | None = None
+    facts: tuple[tuple[str, FactValue], ...] = ()
+    examples: Examples = field(default_factory=Examples)
+    compiled: Any = field(default=None, compare=False, repr=False)
+    compiled_end: Any = field(default=None, compare=False, repr=False)
+
+    def applies_to(self, site: str | None) -> bool:
+        """Site-scoped rules fire only on their domains (and subdomains of them)."""
+        if not self.sites:
+            return True
+        if site is None:
+            return False
+        site = site.lower().removeprefix("www.")
+        return any(site == s or site.endswith("." + s) for s in self.sites)
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    rules: tuple[Rule, ...]
+    id: str
+    source: str
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def get(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def only(self, *rule_ids: str) -> Ruleset:
+        """A ruleset holding just these rules (used to run one rule's examples)."""
+        picked = tuple(self.get(r) for r in rule_ids)
+        return replace(self, rules=picked, id=f"{self.id}[{','.join(rule_ids)}]")
+
+
+def default_rules_dir() -> Path:
+    """The project's rules/ folder, shipped with the package as the data package `ingest_rules`.
+
+    An editable install resolves it to the checkout's rules/, so edits take effect at once.
+    """
+    spec = importlib.util.find_spec("ingest_rules")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if Path(location).is_dir():
+            return Path(location)
+    raise RuleError("ingest_rules", None, "the default rules are not installed",
+                    "reinstall ingest, or pass --rules DIR")
+
+
+def load_ruleset(directory: Path | str | None = None) -> Ruleset:
+    """Load, validate and compile every `*.toml` under `directory` (recursively, sorted)."""
+    root = Path(directory) if directory is not None else default_rules_dir()
+    if not root.is_dir():
+        raise RuleError(str(root), None, "is not a folder", "pass --rules DIR with *.toml files")
+    files = sorted(p for p in root.rglob("*.toml") if p.is_file())
+    if not files:
+        raise RuleError(str(root), None, "holds no *.toml rule files", "pass --rules DIR")
+    digest = hashlib.sha256()
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        data = path.read_bytes()
+        digest.update(rel.encode() + b"\0" + data + b"\0")
+        for rule in _parse_file(rel, data):
+            if rule.id in seen:
+                raise RuleError(
+                    rel, rule.id, f"duplicate id (also in {seen[rule.id]})", "give it a unique id"
+                )
+            seen[rule.id] = rel
+            rules.append(rule)
+    return Ruleset(rules=tuple(rules), id="sha256:" + digest.hexdigest()[:16], source=str(root))
+
+
+def rules_from_toml(text: str, where: str = "<string>") -> Ruleset:
+    """Build a ruleset from TOML text (tests and embedding; same validation as files)."""
+    rules = _parse_file(where, text.encode())
+    ids = [r.id for r in rules]
+    for rid in ids:
+        if ids.count(rid) > 1:
+            raise RuleError(where, rid, "duplicate id", "give it a unique id")
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return Ruleset(rules=tuple(rules), id="sha256:" + digest, source=where)
+
+
+def _parse_file(where: str, data: bytes) -> list[Rule]:
+    try:
+        doc = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise RuleError(where, None, f"is not valid UTF-8 TOML: {exc}", "fix the syntax") from exc
+    extra = set(doc) - {"rule"}
+    if extra:
+        raise RuleError(
+            where, None, f"unknown top-level keys {sorted(extra)}", "put rules in [[rule]] tables"
+        )
+    records = doc.get("rule", [])
+    if not isinstance(records, list):
+        raise RuleError(where, None, "'rule' must be an array of tables", "write [[rule]]")
+    return [_parse_rule(where, i, rec) for i, rec in enumerate(records)]
+
+
+def _parse_rule(where: str, index: int, rec: Mapping[str, Any]) -> Rule:
+    rid = rec.get("id")
+    if not isinstance(rid, str) or not _ID.fullmatch(rid):
+        raise RuleError(
+            where, None, f"rule #{index + 1} has no valid id ({rid!r})", "use a kebab-case id"
+        )
+
+    def fail(problem: str, fix: str) -> RuleError:
+        return RuleError(where, rid, problem, fix)
+
+    unknown = set(rec) - _RULE_KEYS
+    if unknown:
+        raise fail(f"unknown keys {sorted(unknown)}", f"allowed keys: {sorted(_RULE_KEYS)}")
+    category = rec.get("category")
+    if category not in CATEGORIES:
+        raise fail(f"unknown category {category!r}", f"use one of {sorted(CATEGORIES)}")
+    why = rec.get("why")
+    if not isinstance(why, str) or len(why.strip()) < 10:
+        raise fail("missing 'why'", "say in a sentence what this text is and why it is not news")
+    scope = rec.get("scope", "line")
+    if scope not in PATTERN_SCOPES | BUILTIN_SCOPES:
+        raise fail(f"unknown scope {scope!r}", f"use one of {sorted(PATTERN_SCOPES)}")
+    languages = _str_tuple(rec.get("languages", ()), fail, "languages")
+    for lang in languages:
+        if not _LANGUAGE.fullmatch(lang):
+            raise fail(f"bad language {lang!r}", "use ISO 639-1 codes such as 'en', or '*'")
+    sites = tuple(s.lower().removeprefix("www.") for s in _str_tuple(rec.get("sites", ()), fail, "sites"))
+
+    pattern = rec.get("pattern")
+    end = rec.get("end")
+    compiled = compiled_end = None
+    if scope in PATTERN_SCOPES:
+        if not isinstance(pattern, str) or not pattern:
+            raise fail("missing 'pattern'", f"scope '{scope}' needs a pattern")
+        compiled = _compile(pattern, fail, "pattern")
+        if scope == "block":
+            if not isinstance(end, str) or not end:
+                raise fail("missing 'end'", "a block needs an end marker pattern")
+            compiled_end = _compile(end, fail, "end")
+        elif end is not None:
+            raise fail("'end' given", "only scope = 'block' takes an end marker")
+    elif pattern is not None or end is not None:
+        raise fail(f"scope '{scope}' takes no pattern", "remove 'pattern' and 'end'")
+
+    max_lines = rec.get("max_lines", _DEFAULT_MAX_LINES)
+    if not isinstance(max_lines, int) or isinstance(max_lines, bool) or max_lines < 1:
+        raise fail(f"bad max_lines {max_lines!r}", "use a positive whole number")
+    within = None
+    if "within" in rec:
+        m = _WITHIN.fullmatch(str(rec["within"]))
+        if not m:
+            raise fail(f"bad within {rec['within']!r}", "write 'first N' or 'last N'")
+        side: Literal["first", "last"] = "first" if m.group(1) == "first" else "last"
+        within = Window(side, int(m.group(2)))
+
+    facts = _parse_facts(rec.get("facts", {}), compiled, fail)
+    examples = _parse_examples(rec.get("examples"), fail)
+    return Rule(
+        id=rid,
+        category=category,
+        why=" ".join(why.split()),
+        scope=scope,
+        file=where,
+        languages=languages,
+        sites=sites,
+        pattern=pattern,
+        end=end,
+        max_lines=max_lines,
+        within=within,
+        facts=facts,
+        examples=examples,
+        compiled=compiled,
+        compiled_end=compiled_end,
+    )
+
+
+def _compile(pattern: str, fail: Any, what: str) -> Any:
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        compiled = re2.compile("(?m)" + pattern, options)
+    except re2.error as exc:
+        detail = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+        raise fail(
+            f"{what} is not valid RE2 syntax: {detail}",
+            "RE2 has no backreferences or lookarounds; rewrite without them",
+        ) from exc
+    if compiled.search("") is not None:
+        raise fail(f"{what} matches the empty string", "make it require at least one character")
+    if compiled.search(" \n\t\n") is not None:
+        raise fail(f"{what} matches blank text", "make it require at least one visible character")
+    return compiled
+
+
+def _str_tuple(value: Any, fail: Any, key: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise fail(f"'{key}' must be a list of strings", f"write {key} = [\"...\"]")
+    return tuple(value)
+
+
+def _parse_facts(raw: Any, compiled: Any, fail: Any) -> tuple[tuple[str, FactValue], ...]:
+    if not isinstance(raw, dict):
+        raise fail("'facts' must be a table", "write facts = { name = value }")
+    groups = set(compiled.groupindex) if compiled is not None else set()
+    out: list[tuple[str, FactValue]] = []
+    for name, value in raw.items():
+        if name not in FACTS:
+            raise fail(f"unknown fact {name!r}", f"use one of {sorted(FACTS)}")
+        if not isinstance(value, bool | int | float | str):
+            raise fail(f"fact {name!r} has a {type(value).__name__} value", "use a scalar")
+        if isinstance(value, str):
+            missing = set(_TEMPLATE_FIELD.findall(value)) - groups
+            if missing:
+                raise fail(
+                    f"fact {name!r} names groups {sorted(missing)} the pattern lacks",
+                    "add (?P<name>...) groups to the pattern",
+                )
+        out.append((name, value))
+    return tuple(out)
+
+
+def _parse_examples(raw: Any, fail: Any) -> Examples:
+    if not isinstance(raw, dict):
+        raise fail("no examples", "add examples.remove and examples.keep: they are the rule's tests")
+    unknown = set(raw) - _EXAMPLE_KEYS
+    if unknown:
+        raise fail(f"unknown example keys {sorted(unknown)}", f"use {sorted(_EXAMPLE_KEYS)}")
+    remove = _str_tuple(raw.get("remove", ()), fail, "examples.remove")
+    keep = _str_tuple(raw.get("keep", ()), fail, "examples.keep")
+    cases_raw = raw.get("cases", [])
+    cases: list[Case] = []
+    for case in cases_raw if isinstance(cases_raw, list) else [cases_raw]:
+        if not isinstance(case, dict) or set(case) != {"text", "clean"}:
+            raise fail("each example case needs 'text' and 'clean'", "write {text=..., clean=...}")
+        cases.append(Case(str(case["text"]), str(case["clean"])))
+    if not (remove or cases):
+        raise fail("no examples of text it removes", "add examples.remove or examples.cases")
+    if not keep:
+        raise fail("no examples of text it keeps", "add examples.keep with near-miss sentences")
+    return Examples(remove=remove, keep=keep, cases=tuple(cases))
