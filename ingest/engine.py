@@ -25,6 +25,8 @@ from ingest.rules import FactValue, Rule, Ruleset
 # Lines at the edges are tried before rules that need context to fire; specific scopes first
 # so that a line inside a paywall tail is credited to the device-limit rule that names it.
 _SCOPE_PRIORITY = {"line": 0, "block": 1, "span": 2, "tail": 3}
+# Residue rules describe shapes, not wording; a line both kinds match is credited to the other.
+_CATCH_ALL = frozenset({"junk"})
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -207,9 +209,9 @@ def _visible(text: str) -> str:
 
 
 def _match(rule: Rule, order: int, p: _Pass) -> Iterable[_Candidate]:
-    has_cut = "cut" in rule.compiled.groupindex
+    cut = rule.compiled.groupindex.get("cut")  # RE2's span() takes group numbers only
     for m in rule.compiled.finditer(p.work):
-        start, end = m.span("cut") if has_cut else m.span()
+        start, end = m.span(cut) if cut is not None else m.span()
         if start < 0 or end <= start:
             continue
         first = p.line_at(start)
@@ -247,15 +249,18 @@ def _in_window(rule: Rule, p: _Pass, line: int) -> bool:
 
 
 def _facts(rule: Rule, groups: dict[str, str | None]) -> tuple[tuple[str, FactValue], ...]:
-    """The rule's facts with {group} templates filled; a fact whose groups are empty is dropped."""
+    """The rule's facts with {group} templates filled; a fact that fills to nothing is dropped.
+
+    Groups that did not take part in the match fill as empty, so "{a}{b}" works across
+    alternatives that each capture the value in their own group.
+    """
     out: list[tuple[str, FactValue]] = []
     for name, value in rule.facts:
         if isinstance(value, str):
-            keys = _FIELD.findall(value)
-            got = {k: " ".join((groups.get(k) or "").split()) for k in keys}
-            if not all(got.values()):
+            value = _FIELD.sub(lambda m: " ".join((groups.get(m.group(1)) or "").split()), value)
+            value = value.strip()
+            if not value:
                 continue
-            value = _FIELD.sub(lambda m: got[m.group(1)], value)
         out.append((name, value))
     return tuple(out)
 
@@ -294,7 +299,13 @@ class _State:
         claimed: dict[int, _Candidate] = {}
         spans: dict[int, list[tuple[int, int, _Candidate]]] = {}
         ordered = sorted(
-            candidates, key=lambda c: (_SCOPE_PRIORITY.get(c.rule.scope, 9), c.order, c.first)
+            candidates,
+            key=lambda c: (
+                _SCOPE_PRIORITY.get(c.rule.scope, 9),
+                c.rule.category in _CATCH_ALL,
+                c.order,
+                c.first,
+            ),
         )
         groups: dict[str, list[_Candidate]] = {}
         for c in ordered:

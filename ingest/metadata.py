@@ -18,6 +18,7 @@ from ingest.engine import CleanResult, Fact
 # Separators between several authors in one byline, in the languages we write rules for.
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b|\bund\b|\bi\b|\be\b)\s*")
 _YEAR = re.compile(r"(?:1[89]|2[0-9])[0-9]{2}")
+_TIME = re.compile(r"(?<![\d.])[012]?\d[ ]?[:h][ ]?[0-5]\d(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def _parse_date(value: str) -> str | None:
     when = data.date_obj
     if when is None:
         return None
-    if data.period == "time":
+    if _TIME.search(value):  # dateparser says period="day" even when it read a time
         return when.strftime("%Y-%m-%dT%H:%M")
     return when.strftime("%Y-%m-%d")
 

@@ -52,6 +52,8 @@ _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _WITHIN = re.compile(r"(first|last) ([1-9][0-9]*)")
 _TEMPLATE_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _LANGUAGE = re.compile(r"[a-z]{2}|\*")
+_DEFINE_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_DEFINE_REF = re.compile(r"\(\?&([a-z][a-z0-9_]*)\)")
 _DEFAULT_MAX_LINES = 40
 
 
@@ -147,13 +149,17 @@ def load_ruleset(directory: Path | str | None = None) -> Ruleset:
     if not files:
         raise RuleError(str(root), None, "holds no *.toml rule files", "pass --rules DIR")
     digest = hashlib.sha256()
-    rules: list[Rule] = []
-    seen: dict[str, str] = {}
+    docs: list[tuple[str, dict[str, Any]]] = []
     for path in files:
         rel = path.relative_to(root).as_posix()
         data = path.read_bytes()
         digest.update(rel.encode() + b"\0" + data + b"\0")
-        for rule in _parse_file(rel, data):
+        docs.append((rel, _read_toml(rel, data)))
+    defines = _collect_defines(docs)
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for rel, doc in docs:
+        for rule in _parse_rules(rel, doc, defines):
             if rule.id in seen:
                 raise RuleError(
                     rel, rule.id, f"duplicate id (also in {seen[rule.id]})", "give it a unique id"
@@ -165,7 +171,8 @@ def load_ruleset(directory: Path | str | None = None) -> Ruleset:
 
 def rules_from_toml(text: str, where: str = "<string>") -> Ruleset:
     """Build a ruleset from TOML text (tests and embedding; same validation as files)."""
-    rules = _parse_file(where, text.encode())
+    doc = _read_toml(where, text.encode())
+    rules = _parse_rules(where, doc, _collect_defines([(where, doc)]))
     ids = [r.id for r in rules]
     for rid in ids:
         if ids.count(rid) > 1:
@@ -174,23 +181,58 @@ def rules_from_toml(text: str, where: str = "<string>") -> Ruleset:
     return Ruleset(rules=tuple(rules), id="sha256:" + digest, source=where)
 
 
-def _parse_file(where: str, data: bytes) -> list[Rule]:
+def _read_toml(where: str, data: bytes) -> dict[str, Any]:
     try:
         doc = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise RuleError(where, None, f"is not valid UTF-8 TOML: {exc}", "fix the syntax") from exc
-    extra = set(doc) - {"rule"}
+    extra = set(doc) - {"rule", "define"}
     if extra:
         raise RuleError(
             where, None, f"unknown top-level keys {sorted(extra)}", "put rules in [[rule]] tables"
         )
+    return doc
+
+
+def _collect_defines(docs: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, str]:
+    """Named sub-patterns from [define] tables, shared by the whole ruleset."""
+    defines: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    for where, doc in docs:
+        table = doc.get("define", {})
+        if not isinstance(table, dict):
+            raise RuleError(where, None, "'define' must be a table", "write [define] name = '...'")
+        for name, value in table.items():
+            if not _DEFINE_NAME.fullmatch(name) or not isinstance(value, str) or not value:
+                raise RuleError(where, None, f"bad define {name!r}",
+                                "use lower_snake_case names with non-empty pattern strings")
+            if name in defines:
+                raise RuleError(where, None, f"define {name!r} repeats one in {origin[name]}",
+                                "define each name once")
+            defines[name], origin[name] = value, where
+    return defines
+
+
+def _expand(pattern: str, defines: Mapping[str, str], fail: Any) -> str:
+    for _ in range(8):  # defines may use defines; a cycle stops here
+        names = _DEFINE_REF.findall(pattern)
+        if not names:
+            return pattern
+        for name in names:
+            if name not in defines:
+                raise fail(f"uses undefined (?&{name})", "add it to a [define] table")
+        pattern = _DEFINE_REF.sub(lambda m: "(?:" + defines[m.group(1)] + ")", pattern)
+    raise fail("defines nest too deeply or in a cycle", "simplify the [define] tables")
+
+
+def _parse_rules(where: str, doc: Mapping[str, Any], defines: Mapping[str, str]) -> list[Rule]:
     records = doc.get("rule", [])
     if not isinstance(records, list):
         raise RuleError(where, None, "'rule' must be an array of tables", "write [[rule]]")
-    return [_parse_rule(where, i, rec) for i, rec in enumerate(records)]
+    return [_parse_rule(where, i, rec, defines) for i, rec in enumerate(records)]
 
 
-def _parse_rule(where: str, index: int, rec: Mapping[str, Any]) -> Rule:
+def _parse_rule(where: str, index: int, rec: Mapping[str, Any], defines: Mapping[str, str]) -> Rule:
     rid = rec.get("id")
     if not isinstance(rid, str) or not _ID.fullmatch(rid):
         raise RuleError(
@@ -224,11 +266,11 @@ def _parse_rule(where: str, index: int, rec: Mapping[str, Any]) -> Rule:
     if scope in PATTERN_SCOPES:
         if not isinstance(pattern, str) or not pattern:
             raise fail("missing 'pattern'", f"scope '{scope}' needs a pattern")
-        compiled = _compile(pattern, fail, "pattern")
+        compiled = _compile(_expand(pattern, defines, fail), fail, "pattern")
         if scope == "block":
             if not isinstance(end, str) or not end:
                 raise fail("missing 'end'", "a block needs an end marker pattern")
-            compiled_end = _compile(end, fail, "end")
+            compiled_end = _compile(_expand(end, defines, fail), fail, "end")
         elif end is not None:
             raise fail("'end' given", "only scope = 'block' takes an end marker")
     elif pattern is not None or end is not None:
