@@ -2,12 +2,12 @@
 
 __version__ = "0.1.0"
 
-from ingest.engine import CleanOptions, CleanResult, Fact, HeldBack, Removal, clean  # noqa: E402
-from ingest.errors import ExtractError, FetchError, IngestError, InputError, RuleError  # noqa: E402
-from ingest.language import Language, detect  # noqa: E402
-from ingest.metadata import Source, build_metadata  # noqa: E402
-from ingest.pipeline import BatchOptions, BatchReport, Outcome, clean_document, clean_paths  # noqa: E402
-from ingest.rules import Rule, Ruleset, load_ruleset, rules_from_toml  # noqa: E402
+from ingest.engine import CleanOptions, CleanResult, Fact, HeldBack, Removal, clean
+from ingest.errors import ExtractError, FetchError, IngestError, InputError, RuleError
+from ingest.language import Language, detect
+from ingest.metadata import Source, build_metadata
+from ingest.pipeline import BatchOptions, BatchReport, Outcome, clean_document, clean_paths
+from ingest.rules import Rule, Ruleset, load_ruleset, rules_from_toml
 
 __all__ = [
     "BatchOptions",

@@ -52,15 +52,34 @@ def main() -> None:
 
 @main.command("clean")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("clean"), show_default=True, help="Where <key>.txt/.json go.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: number of cores).")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
-              show_default=True, help="Refuse inputs larger than this.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("clean"),
+    show_default=True,
+    help="Where <key>.txt/.json go.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: number of cores).",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Refuse inputs larger than this.",
+)
 @rules_option
 def clean_command(
-    paths: tuple[Path, ...], out_dir: Path, jobs: int | None, max_bytes: int,
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    jobs: int | None,
+    max_bytes: int,
     rules_dir: Path | None,
 ) -> None:
     """Clean text files (default: raw/ into clean/). '-' reads stdin and prints the clean text."""
@@ -109,8 +128,12 @@ class _progress:
     def __enter__(self) -> Callable[[Outcome], None]:
         if _err.is_terminal:
             self.bar = Progress(
-                TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                console=_err, transient=True,
+                TextColumn(self.label),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=_err,
+                transient=True,
             )
             self.bar.start()
             self.task = self.bar.add_task(self.label, total=None)

@@ -28,6 +28,7 @@ _SCOPE_PRIORITY = {"line": 0, "block": 1, "span": 2, "tail": 3}
 # Residue rules describe shapes, not wording; a line both kinds match is credited to the other.
 _CATCH_ALL = frozenset({"junk"})
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_CONTROLS = {c: None for c in (*range(0x20), *range(0x7F, 0xA0)) if chr(c) not in "\n\t"}
 _FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -111,7 +112,11 @@ class _Line:
                 if hi > end:
                     pieces.append((a + (end - lo), b))
             seen = hi
-        return _Line(self.number, tuple(p for p in pieces if p[1] > p[0]), self.text[:start] + self.text[end:])
+        return _Line(
+            self.number,
+            tuple(p for p in pieces if p[1] > p[0]),
+            self.text[:start] + self.text[end:],
+        )
 
 
 @dataclass(frozen=True)
@@ -159,13 +164,13 @@ def clean(
 ) -> CleanResult:
     """Clean `text` with `ruleset`. `site` (a domain) enables that site's scoped rules."""
     options = options or CleanOptions()
-    raw = text.replace("\r\n", "\n").replace("\r", "\n")
+    raw = normalize(text)
     lines: list[_Line] = []
     offset = 0
     for number, line in enumerate(raw.split("\n"), start=1):
         lines.append(_Line(number, ((offset, offset + len(line)),), line))
         offset += len(line) + 1
-    total_words = len(raw.split())
+    total_words = _words(raw)
     rules = [r for r in ruleset.rules if r.applies_to(site)]
     pattern_rules = [(i, r) for i, r in enumerate(rules) if r.compiled is not None]
     builtin_rules = [(i, r) for i, r in enumerate(rules) if r.compiled is None]
@@ -202,6 +207,19 @@ def clean(
         language=body_language(final),
         passes=passes,
     )
+
+
+def normalize(text: str) -> str:
+    """The text the engine works on: \r\n and \r become \n; other control characters go.
+
+    Line numbers and offsets in removals refer to this text. Control characters (form feeds,
+    NULs, C1 controls) are never article text, and patterns could not see them as space.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROLS)
+
+
+def _words(text: str) -> int:
+    return sum(1 for word in text.split() if word.strip(_INVISIBLE))
 
 
 def _visible(text: str) -> str:
@@ -321,11 +339,13 @@ class _State:
                             new_lines[i] = c
                 elif c.first not in claimed and c.first not in new_lines:
                     s, e = c.span
-                    taken = spans.get(c.first, []) + [(a, b, x) for (j, a, b, x) in new_spans if j == c.first]
+                    taken = spans.get(c.first, []) + [
+                        (a, b, x) for (j, a, b, x) in new_spans if j == c.first
+                    ]
                     if all(e <= a or s >= b for a, b, _ in taken):
                         new_spans.append((c.first, s, e, c))
-            words = sum(len(p.lines[i].text.split()) for i in new_lines)
-            words += sum(len(p.lines[j].text[s:e].split()) for j, s, e, _ in new_spans)
+            words = sum(_words(p.lines[i].text) for i in new_lines)
+            words += sum(_words(p.lines[j].text[s:e]) for j, s, e, _ in new_spans)
             if not any(p.texts[i] for i in new_lines) and not new_spans:
                 continue
             before = self.removed_words.get(rule_id, 0)
@@ -362,7 +382,7 @@ class _State:
                 continue
             for s, e, c in sorted(spans.get(i, []), key=lambda x: -x[0]):
                 text = line.text
-                if 0 < s and e < len(text) and text[s - 1].isspace() and text[e].isspace():
+                if s > 0 and e < len(text) and text[s - 1].isspace() and text[e].isspace():
                     e += 1
                 self._record_span(line, s, e, c)
                 line = line.cut(s, e)
@@ -386,10 +406,9 @@ class _State:
                 continue
             a, b = p.lines[run[0]], p.lines[run[-1]]
             facts = c.facts if first_run else ()
-            self._add(
-                c.rule, (a.number, b.number), (a.raw_offset(0), b.raw_offset(len(b.text), end=True)),
-                "\n".join(p.lines[i].text for i in run), facts,
-            )  # fmt: skip
+            span = (a.raw_offset(0), b.raw_offset(len(b.text), end=True))
+            text = "\n".join(p.lines[i].text for i in run)
+            self._add(c.rule, (a.number, b.number), span, text, facts)
             first_run = False
 
     def _record_span(self, line: _Line, s: int, e: int, c: _Candidate) -> None:

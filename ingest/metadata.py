@@ -111,8 +111,8 @@ def _parse_date(value: str) -> str | None:
     if when is None:
         return None
     if _TIME.search(value):  # dateparser says period="day" even when it read a time
-        return when.strftime("%Y-%m-%dT%H:%M")
-    return when.strftime("%Y-%m-%d")
+        return str(when.strftime("%Y-%m-%dT%H:%M"))
+    return str(when.strftime("%Y-%m-%d"))
 
 
 @functools.cache

@@ -17,7 +17,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         # mkstemp creates 0600 files; outputs are ordinary files others may read.
         Path(tmp).chmod(0o644)
-        os.replace(tmp, path)
+        Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -104,7 +104,9 @@ def clean_paths(
     return BatchReport(tuple(outcomes))
 
 
-def _run(todo: list[tuple[int, Path]], ruleset: Ruleset, options: BatchOptions) -> Iterator[Outcome]:
+def _run(
+    todo: list[tuple[int, Path]], ruleset: Ruleset, options: BatchOptions
+) -> Iterator[Outcome]:
     jobs = max(1, min(options.jobs, len(todo)))
     if jobs == 1:
         for _, path in todo:
@@ -141,9 +143,17 @@ def _clean_one(path: Path, ruleset: Ruleset, options: BatchOptions) -> Outcome:
         return Outcome(source, error=str(exc))
     except OSError as exc:
         where = exc.filename or options.out_dir
-        return Outcome(source, error=str(InputError(source, f"cannot write {where}: {exc.strerror}",
-                                                    "check the --out folder")))
-    return Outcome(source, key=doc.key, removed=len(result.removals), held_back=len(result.held_back))
+        return Outcome(
+            source,
+            error=str(
+                InputError(
+                    source, f"cannot write {where}: {exc.strerror}", "check the --out folder"
+                )
+            ),
+        )
+    return Outcome(
+        source, key=doc.key, removed=len(result.removals), held_back=len(result.held_back)
+    )
 
 
 def default_jobs() -> int:

@@ -8,11 +8,11 @@ so no rule can hang a run, whatever text it meets.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-import importlib.util
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
@@ -20,9 +20,7 @@ import re2
 
 from ingest.errors import RuleError
 
-Scope: TypeAlias = Literal[
-    "line", "span", "block", "tail", "repeated-headline", "foreign-language"
-]
+Scope: TypeAlias = Literal["line", "span", "block", "tail", "repeated-headline", "foreign-language"]
 FactValue: TypeAlias = bool | int | float | str
 
 PATTERN_SCOPES: frozenset[str] = frozenset({"line", "span", "block", "tail"})
@@ -136,8 +134,12 @@ def default_rules_dir() -> Path:
     for location in (spec.submodule_search_locations or []) if spec else []:
         if Path(location).is_dir():
             return Path(location)
-    raise RuleError("ingest_rules", None, "the default rules are not installed",
-                    "reinstall ingest, or pass --rules DIR")
+    raise RuleError(
+        "ingest_rules",
+        None,
+        "the default rules are not installed",
+        "reinstall ingest, or pass --rules DIR",
+    )
 
 
 def load_ruleset(directory: Path | str | None = None) -> Ruleset:
@@ -204,11 +206,19 @@ def _collect_defines(docs: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str,
             raise RuleError(where, None, "'define' must be a table", "write [define] name = '...'")
         for name, value in table.items():
             if not _DEFINE_NAME.fullmatch(name) or not isinstance(value, str) or not value:
-                raise RuleError(where, None, f"bad define {name!r}",
-                                "use lower_snake_case names with non-empty pattern strings")
+                raise RuleError(
+                    where,
+                    None,
+                    f"bad define {name!r}",
+                    "use lower_snake_case names with non-empty pattern strings",
+                )
             if name in defines:
-                raise RuleError(where, None, f"define {name!r} repeats one in {origin[name]}",
-                                "define each name once")
+                raise RuleError(
+                    where,
+                    None,
+                    f"define {name!r} repeats one in {origin[name]}",
+                    "define each name once",
+                )
             defines[name], origin[name] = value, where
     return defines
 
@@ -258,7 +268,9 @@ def _parse_rule(where: str, index: int, rec: Mapping[str, Any], defines: Mapping
     for lang in languages:
         if not _LANGUAGE.fullmatch(lang):
             raise fail(f"bad language {lang!r}", "use ISO 639-1 codes such as 'en', or '*'")
-    sites = tuple(s.lower().removeprefix("www.") for s in _str_tuple(rec.get("sites", ()), fail, "sites"))
+    sites = tuple(
+        s.lower().removeprefix("www.") for s in _str_tuple(rec.get("sites", ()), fail, "sites")
+    )
 
     pattern = rec.get("pattern")
     end = rec.get("end")
@@ -330,7 +342,7 @@ def _str_tuple(value: Any, fail: Any, key: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise fail(f"'{key}' must be a list of strings", f"write {key} = [\"...\"]")
+        raise fail(f"'{key}' must be a list of strings", f'write {key} = ["..."]')
     return tuple(value)
 
 
@@ -357,7 +369,9 @@ def _parse_facts(raw: Any, compiled: Any, fail: Any) -> tuple[tuple[str, FactVal
 
 def _parse_examples(raw: Any, fail: Any) -> Examples:
     if not isinstance(raw, dict):
-        raise fail("no examples", "add examples.remove and examples.keep: they are the rule's tests")
+        raise fail(
+            "no examples", "add examples.remove and examples.keep: they are the rule's tests"
+        )
     unknown = set(raw) - _EXAMPLE_KEYS
     if unknown:
         raise fail(f"unknown example keys {sorted(unknown)}", f"use {sorted(_EXAMPLE_KEYS)}")

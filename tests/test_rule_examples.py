@@ -21,11 +21,18 @@ NOTHING = RULES.only()
 def _examples(kind: str) -> list[object]:
     params = []
     for rule in RULES.rules:
-        items = {"remove": rule.examples.remove, "keep": rule.examples.keep,
-                 "cases": rule.examples.cases}[kind]
+        items = {
+            "remove": rule.examples.remove,
+            "keep": rule.examples.keep,
+            "cases": rule.examples.cases,
+        }[kind]
         for i, example in enumerate(items):
             params.append(pytest.param(rule, example, id=f"{rule.id}-{i}"))
     return params
+
+
+def _site(rule: Rule) -> str | None:
+    return rule.sites[0] if rule.sites else None
 
 
 def _where(rule: Rule) -> str:
@@ -34,14 +41,14 @@ def _where(rule: Rule) -> str:
 
 @pytest.mark.parametrize(("rule", "example"), _examples("remove"))
 def test_rule_removes_its_remove_examples(rule: Rule, example: str) -> None:
-    result = clean(example, RULES.only(rule.id), options=NO_GUARD)
+    result = clean(example, RULES.only(rule.id), site=_site(rule), options=NO_GUARD)
     assert result.text == "", f"{_where(rule)} left {result.text!r} of {example!r}"
     assert {r.rule for r in result.removals} == {rule.id}
 
 
 @pytest.mark.parametrize(("rule", "example"), _examples("keep"))
 def test_rule_keeps_its_keep_examples(rule: Rule, example: str) -> None:
-    result = clean(example, RULES.only(rule.id), options=NO_GUARD)
+    result = clean(example, RULES.only(rule.id), site=_site(rule), options=NO_GUARD)
     assert result.removals == (), f"{_where(rule)} removed {[r.text for r in result.removals]}"
 
 
@@ -50,7 +57,7 @@ def test_rule_cases(rule: Rule, case: object) -> None:
     from ingest.rules import Case
 
     assert isinstance(case, Case)
-    got = clean(case.text, RULES.only(rule.id), options=NO_GUARD).text
+    got = clean(case.text, RULES.only(rule.id), site=_site(rule), options=NO_GUARD).text
     want = clean(case.clean, NOTHING).text  # the same blank-line normalisation
     assert got == want, f"{_where(rule)} on {case.text!r}"
 
@@ -63,7 +70,20 @@ def test_every_rule_has_examples_both_ways() -> None:
 
 def test_ruleset_is_large_enough_and_covers_the_categories() -> None:
     categories = {r.category for r in RULES.rules}
-    wanted = {"paywall", "device-limit", "donation", "copyright", "adblock", "newsletter",
-              "social", "related-links", "corrections", "caption", "navigation", "byline", "junk"}
+    wanted = {
+        "paywall",
+        "device-limit",
+        "donation",
+        "copyright",
+        "adblock",
+        "newsletter",
+        "social",
+        "related-links",
+        "corrections",
+        "caption",
+        "navigation",
+        "byline",
+        "junk",
+    }
     assert wanted <= categories, wanted - categories
     assert len(RULES.rules) >= 60
