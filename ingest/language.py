@@ -9,6 +9,7 @@ langdetect's own loader follows the file system's directory order.
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 from typing import Any, NamedTuple
 
@@ -68,6 +69,20 @@ MIN_FOREIGN_LINES = 2  # one foreign line at an edge is more likely a closing qu
 ARTICLE_MIN_CONFIDENCE = 0.9
 FOREIGN_MIN_PROB = 0.8
 ARTICLE_MAX_PROB = 0.2
+# Lists, tables, names and references fool the detector: only prose is judged. A short line
+# is undecided (it may join a run); a long line that is not prose ends the run.
+DECIDE_MIN_WORDS = 6
+_LIST_ITEM = re.compile(r"^\s*(?:\[\d+\]|\d+[.)]|[-*•]\s*[^\W\d_][^\s,]*,)")
+
+
+def is_prose(line: str) -> bool:
+    """A sentence-like line: mostly lower-case words, few digits, not a list or reference item."""
+    words = [w for w in line.split() if any(ch.isalpha() for ch in w)]
+    if len(words) < DECIDE_MIN_WORDS or _LIST_ITEM.match(line):
+        return False
+    lower = sum(1 for w in words if next(ch for ch in w if ch.isalpha()).islower())
+    digits = sum(ch.isdigit() for ch in line)
+    return lower / len(words) >= 0.5 and digits <= 0.1 * len(line.replace(" ", ""))
 
 
 def foreign_edge_runs(texts: list[str], article: Language) -> list[tuple[int, int]]:
@@ -86,11 +101,13 @@ def foreign_edge_runs(texts: list[str], article: Language) -> list[tuple[int, in
         for count, i in enumerate(order):
             if count >= MAX_EDGE_LINES:
                 break
-            found = probabilities(texts[i])
-            if not found:
+            if len(texts[i].split()) < DECIDE_MIN_WORDS:
                 run.append(i)
                 decided.append(False)
                 continue
+            found = probabilities(texts[i]) if is_prose(texts[i]) else []
+            if not found:
+                break
             p_article = next((p.confidence for p in found if p.code == article.code), 0.0)
             top = found[0]
             if (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import shutil
@@ -43,9 +44,23 @@ def test_clean_defaults_to_raw_into_clean_and_matches_the_committed_clean_folder
     """clean/ in the repository is what the tool makes from raw/ and rules/ (not stale)."""
     done = ingest("clean", "--rules", str(ROOT / "rules"), cwd=project)
     assert done.returncode == 0, done.stderr.decode()
-    assert _tree(project / "clean") == _tree(ROOT / "clean"), (
-        "clean/ is stale: run `ingest clean` and commit clean/"
+    made, committed = _tree(project / "clean"), _tree(ROOT / "clean")
+    stale = sorted(
+        name for name in made.keys() | committed.keys() if made.get(name) != committed.get(name)
     )
+    if stale:
+        first = stale[0]
+        diff = difflib.unified_diff(
+            committed.get(first, b"").decode().splitlines(),
+            made.get(first, b"").decode().splitlines(),
+            f"clean/{first} (committed)",
+            f"{first} (made now)",
+            lineterm="",
+            n=1,
+        )
+        pytest.fail(
+            f"clean/ is stale for {stale}: run `ingest clean` and commit clean/\n" + "\n".join(diff)
+        )
     assert b"cleaned 5 of 5" in done.stderr
     assert done.stdout == b""
 

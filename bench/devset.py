@@ -1,0 +1,145 @@
+"""Dev-set quality: `with` snippets kept and `without` snippets leaked, per language and rule.
+
+    python bench/devset.py [--devset ../shared/devset] [--limit N] [--jobs N]
+
+Extracts each page with trafilatura (defaults), then cleans the text with the project's
+rules, and reports for trafilatura alone and for trafilatura + ingest's text rules:
+the share of `with` snippets kept and of `without` snippets leaked, overall and per
+language, and per rule the snippets it removed (`without` = good, `with` = a false positive).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ingest import clean, detect, load_ruleset  # noqa: E402
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _page(args: tuple[str, dict[str, Any], str]) -> dict[str, Any]:
+    import trafilatura
+
+    url, entry, devset = args
+    html = gzip.decompress((Path(devset) / entry["file"]).read_bytes()).decode("utf-8", "replace")
+    extracted = trafilatura.extract(html, url=url) or ""
+    result = clean(extracted, _RULES)
+    removed = [(r.rule, _norm(r.text)) for r in result.removals]
+    return {
+        "url": url,
+        "language": detect(extracted).code,
+        "plain": _norm(extracted),
+        "ingest": _norm(result.text),
+        "removed": removed,
+        "held_back": [h.rule for h in result.held_back],
+        "with": entry.get("with", []),
+        "without": entry.get("without", []),
+    }
+
+
+_RULES = load_ruleset(ROOT / "rules")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devset", default=str(ROOT.parent / "shared" / "devset"))
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    pages = json.loads((Path(args.devset) / "pages.json").read_text(encoding="utf-8"))
+    items = sorted(pages.items())
+    if args.limit:
+        items = items[: args.limit]
+    with ProcessPoolExecutor(args.jobs) as pool:
+        rows = list(pool.map(_page, [(u, e, args.devset) for u, e in items], chunksize=8))
+
+    def score(key: str, subset: list[dict[str, Any]]) -> tuple[float, float, int, int]:
+        kept = total_with = leaked = total_without = 0
+        for row in subset:
+            text = row[key]
+            for snippet in row["with"]:
+                total_with += 1
+                kept += _norm(snippet) in text
+            for snippet in row["without"]:
+                total_without += 1
+                leaked += _norm(snippet) in text
+        return (
+            kept / max(total_with, 1),
+            leaked / max(total_without, 1),
+            total_with,
+            total_without,
+        )
+
+    by_language: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_language[row["language"]].append(row)
+    per_rule: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in rows:
+        for rule, text in row["removed"]:
+            per_rule[rule]["removals"] += 1
+
+            # a snippet counts for the rule when the rule's removal took it out of the text
+            def gone(s: str, row: dict[str, Any] = row, text: str = text) -> bool:
+                return (
+                    _norm(s) in text and _norm(s) in row["plain"] and _norm(s) not in row["ingest"]
+                )
+
+            per_rule[rule]["without_removed"] += sum(gone(s) for s in row["without"])
+            per_rule[rule]["with_removed"] += sum(gone(s) for s in row["with"])
+        for rule in row["held_back"]:
+            per_rule[rule]["held_back"] += 1
+
+    figures = {
+        "pages": len(rows),
+        "trafilatura": dict(
+            zip(("with_kept", "without_leaked"), score("plain", rows)[:2], strict=True)
+        ),
+        "ingest_text_rules": dict(
+            zip(("with_kept", "without_leaked"), score("ingest", rows)[:2], strict=True)
+        ),
+        "languages": {
+            lang: {
+                "pages": len(subset),
+                "trafilatura": score("plain", subset)[:2],
+                "ingest": score("ingest", subset)[:2],
+            }
+            for lang, subset in sorted(by_language.items(), key=lambda kv: -len(kv[1]))
+        },
+        "rules": {rule: dict(c) for rule, c in sorted(per_rule.items())},
+    }
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return
+    print(f"pages: {len(rows)}")
+    print(f"{'':28}{'with kept':>12}{'without leaked':>16}")
+    for name, key in (("trafilatura defaults", "plain"), ("+ ingest text rules", "ingest")):
+        k, leak, *_ = score(key, rows)
+        print(f"{name:28}{k:>12.1%}{leak:>16.1%}")
+    print("\nper language (pages; trafilatura -> ingest):")
+    for lang, data in figures["languages"].items():
+        (k0, l0), (k1, l1) = data["trafilatura"], data["ingest"]
+        kept, leaked = f"with {k0:6.1%} -> {k1:6.1%}", f"without {l0:6.1%} -> {l1:6.1%}"
+        print(f"  {lang:4} {data['pages']:4}  {kept}   {leaked}")
+    print("\nper rule (removals, `without` snippets removed, `with` snippets removed, held back):")
+    for rule, c in figures["rules"].items():
+        print(
+            f"  {rule:36}{c.get('removals', 0):6}{c.get('without_removed', 0):6}"
+            f"{c.get('with_removed', 0):6}{c.get('held_back', 0):6}"
+        )
+
+
+if __name__ == "__main__":
+    main()
