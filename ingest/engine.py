@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ingest.headline import find_headline, headline_key
-from ingest.language import Language, detect, foreign_edge_runs
+from ingest.language import UNDETERMINED, Language, foreign_edge_runs, probabilities
 from ingest.rules import FactValue, Rule, Ruleset
 
 # Lines at the edges are tried before rules that need context to fire; specific scopes first
@@ -176,13 +176,17 @@ def clean(
     builtin_rules = [(i, r) for i, r in enumerate(rules) if r.compiled is None]
 
     state = _State(raw, total_words, options)
-    languages: dict[str, Language] = {}
+    # Detection dominates the cost of cleaning; passes see the same lines again.
+    judged: dict[str, list[Language]] = {}
+
+    def judge(text: str) -> list[Language]:
+        if text not in judged:
+            judged[text] = probabilities(text)
+        return judged[text]
 
     def body_language(p: _Pass) -> Language:
-        body = "\n".join(t for t in p.texts if t)
-        if body not in languages:
-            languages[body] = detect(body)
-        return languages[body]
+        found = judge("\n".join(t for t in p.texts if t))
+        return found[0] if found else UNDETERMINED
 
     passes = 0
     while passes < options.max_passes:
@@ -191,7 +195,9 @@ def clean(
         candidates = [c for i, r in pattern_rules for c in _match(r, i, current)]
         lines, changed_a = state.apply(current, candidates)
         current = _Pass(lines)
-        candidates = [c for i, r in builtin_rules for c in _builtin(r, i, current, body_language)]
+        candidates = [
+            c for i, r in builtin_rules for c in _builtin(r, i, current, body_language, judge)
+        ]
         lines, changed_b = state.apply(current, candidates)
         if not (changed_a or changed_b):
             break
@@ -284,7 +290,11 @@ def _facts(rule: Rule, groups: dict[str, str | None]) -> tuple[tuple[str, FactVa
 
 
 def _builtin(
-    rule: Rule, order: int, p: _Pass, body_language: Callable[[_Pass], Language]
+    rule: Rule,
+    order: int,
+    p: _Pass,
+    body_language: Callable[[_Pass], Language],
+    judge: Callable[[str], list[Language]],
 ) -> Iterable[_Candidate]:
     if rule.scope == "repeated-headline":
         head = find_headline(p.texts)
@@ -297,7 +307,7 @@ def _builtin(
     elif rule.scope == "foreign-language":
         content = [i for i, t in enumerate(p.texts) if t]
         article = body_language(p)
-        for lo, hi in foreign_edge_runs([p.texts[i] for i in content], article):
+        for lo, hi in foreign_edge_runs([p.texts[i] for i in content], article, judge):
             yield _Candidate(rule, order, content[lo], content[hi])
 
 

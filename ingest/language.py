@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from importlib import resources
 from typing import Any, NamedTuple
 
@@ -85,8 +86,14 @@ def is_prose(line: str) -> bool:
     return lower / len(words) >= 0.5 and digits <= 0.1 * len(line.replace(" ", ""))
 
 
-def foreign_edge_runs(texts: list[str], article: Language) -> list[tuple[int, int]]:
+def foreign_edge_runs(
+    texts: list[str],
+    article: Language,
+    judge: Callable[[str], list[Language]] = probabilities,
+) -> list[tuple[int, int]]:
     """Leading and trailing runs of `texts` written in another language than the article.
+
+    `judge` gives a line's language probabilities (a caching wrapper of `probabilities`).
 
     Returns inclusive index ranges. Lines too short to judge join a run only when a foreign
     line lies beyond them, so a short heading next to the article is never taken.
@@ -105,7 +112,7 @@ def foreign_edge_runs(texts: list[str], article: Language) -> list[tuple[int, in
                 run.append(i)
                 decided.append(False)
                 continue
-            found = probabilities(texts[i]) if is_prose(texts[i]) else []
+            found = judge(texts[i]) if is_prose(texts[i]) else []
             if not found:
                 break
             p_article = next((p.confidence for p in found if p.code == article.code), 0.0)
