@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ingest.headline import find_headline, headline_key
 from ingest.language import UNDETERMINED, Language, foreign_edge_runs, probabilities
-from ingest.rules import FactValue, Rule, Ruleset
+from ingest.rules import BUILTIN_SCOPES, FactValue, Rule, Ruleset
 
 # Lines at the edges are tried before rules that need context to fire; specific scopes first
 # so that a line inside a paywall tail is credited to the device-limit rule that names it.
@@ -50,6 +50,7 @@ class Removal:
     span: tuple[int, int]  # character offsets in the raw text (newlines normalised to \n)
     text: str
     facts: tuple[tuple[str, FactValue], ...] = ()
+    selector: str | None = None  # for removals from a page's HTML, the CSS selector
 
 
 @dataclass(frozen=True)
@@ -160,9 +161,19 @@ class _Pass:
 
 
 def clean(
-    text: str, ruleset: Ruleset, *, site: str | None = None, options: CleanOptions | None = None
+    text: str,
+    ruleset: Ruleset,
+    *,
+    site: str | None = None,
+    headline: str | None = None,
+    options: CleanOptions | None = None,
 ) -> CleanResult:
-    """Clean `text` with `ruleset`. `site` (a domain) enables that site's scoped rules."""
+    """Clean `text` with `ruleset`. `site` (a domain) enables that site's scoped rules.
+
+    `headline` is the page's known title (from HTML metadata): it is the result's title, and
+    lines repeating it leave the body. Without it the first line is the title when it reads
+    like one, and it stays as the body's first line.
+    """
     options = options or CleanOptions()
     raw = normalize(text)
     lines: list[_Line] = []
@@ -173,7 +184,7 @@ def clean(
     total_words = _words(raw)
     rules = [r for r in ruleset.rules if r.applies_to(site)]
     pattern_rules = [(i, r) for i, r in enumerate(rules) if r.compiled is not None]
-    builtin_rules = [(i, r) for i, r in enumerate(rules) if r.compiled is None]
+    builtin_rules = [(i, r) for i, r in enumerate(rules) if r.scope in BUILTIN_SCOPES]
 
     state = _State(raw, total_words, options)
     # Detection dominates the cost of cleaning; passes see the same lines again.
@@ -196,20 +207,22 @@ def clean(
         lines, changed_a = state.apply(current, candidates)
         current = _Pass(lines)
         candidates = [
-            c for i, r in builtin_rules for c in _builtin(r, i, current, body_language, judge)
+            c
+            for i, r in builtin_rules
+            for c in _builtin(r, i, current, body_language, judge, headline)
         ]
         lines, changed_b = state.apply(current, candidates)
         if not (changed_a or changed_b):
             break
 
     final = _Pass(lines)
-    head = find_headline(final.texts)
+    head = None if headline else find_headline(final.texts)
     return CleanResult(
         text="\n\n".join(t for t in final.texts if t),
         removals=tuple(sorted(state.removals, key=lambda r: (r.span, r.rule))),
         facts=tuple(sorted(state.facts, key=lambda f: (f.line, f.rule, f.name))),
         held_back=tuple(state.held_back),
-        title=final.texts[head] if head is not None else None,
+        title=headline or (final.texts[head] if head is not None else None),
         language=body_language(final),
         passes=passes,
     )
@@ -295,13 +308,14 @@ def _builtin(
     p: _Pass,
     body_language: Callable[[_Pass], Language],
     judge: Callable[[str], list[Language]],
+    known: str | None,
 ) -> Iterable[_Candidate]:
     if rule.scope == "repeated-headline":
-        head = find_headline(p.texts)
-        if head is None:
+        head = None if known else find_headline(p.texts)
+        if head is None and not known:
             return
-        key = headline_key(p.texts[head])
-        for i in range(head + 1, len(p.lines)):
+        key = headline_key(known or p.texts[head or 0])
+        for i in range((head + 1) if head is not None else 0, len(p.lines)):
             if p.texts[i] and headline_key(p.texts[i]) == key:
                 yield _Candidate(rule, order, i, i)
     elif rule.scope == "foreign-language":

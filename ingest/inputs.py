@@ -9,16 +9,21 @@ Latin-1 comes back as "prﻠsident").
 from __future__ import annotations
 
 import codecs
+import json
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from charset_normalizer import from_bytes
 
 from ingest.errors import InputError
+from ingest.html import html_charset
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+RECORD_SUFFIX = ".http.json"  # the HTTP record saved beside a fetched page
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _BINARY_SAMPLE = 8192
 
@@ -35,6 +40,8 @@ class Document:
     data: bytes
     text: str
     encoding: str
+    is_html: bool = False
+    record: dict[str, Any] | None = None  # the HTTP record of a fetched page
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
@@ -45,7 +52,9 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES
             )
         else:
             yield path
@@ -77,14 +86,50 @@ def read_document(path: Path, options: ReadOptions | None = None) -> Document:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(source, f"cannot be read: {exc.strerror}", "check permissions") from exc
+    if path.suffix.lower() in HTML_SUFFIXES:
+        record = read_record(path)
+        declared = (record or {}).get("charset") or html_charset(data)
+        text, encoding = decode_bytes(data, source, declared)
+        return Document(source, path.stem, data, text, encoding, is_html=True, record=record)
     text, encoding = decode_bytes(data, source)
     return Document(source=source, key=path.stem, data=data, text=text, encoding=encoding)
 
 
-def decode_bytes(data: bytes, source: str = "<stdin>") -> tuple[str, str]:
-    """Decode an input's bytes to text, refusing empty and binary inputs."""
+def record_path(page: Path) -> Path:
+    return page.with_name(page.stem + RECORD_SUFFIX)
+
+
+def read_record(page: Path) -> dict[str, Any] | None:
+    """The HTTP record saved beside a fetched page, if there is one."""
+    path = record_path(page)
+    if not path.exists():
+        return None
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(
+            display_path(path),
+            f"is not a readable HTTP record: {exc}",
+            "fetch the page again with --refresh, or delete the record",
+        ) from exc
+    return record if isinstance(record, dict) else None
+
+
+def decode_bytes(
+    data: bytes, source: str = "<stdin>", declared: str | None = None
+) -> tuple[str, str]:
+    """Decode an input's bytes to text, refusing empty and binary inputs.
+
+    `declared` is a charset the input states (HTTP header, <meta>); it is used when it decodes
+    the bytes cleanly, and detection takes over when it does not (servers lie).
+    """
     if not data.strip():
         raise InputError(source, "is empty", "nothing to clean; remove it from the batch")
+    if declared and declared.lower().replace("_", "-") not in {"utf-8", "utf8"}:
+        try:
+            return _check_text(data.decode(declared), source), declared.lower()
+        except (LookupError, UnicodeDecodeError):
+            pass
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return _check_text(data.decode("utf-16"), source), "utf-16"

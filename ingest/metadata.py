@@ -14,6 +14,7 @@ from typing import Any
 
 from ingest import __version__
 from ingest.engine import CleanResult, Fact
+from ingest.html import Page
 
 # Separators between several authors in one byline, in the languages we write rules for.
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b|\bund\b|\bi\b|\be\b)\s*")
@@ -28,20 +29,31 @@ class Source:
     url: str | None = None
     final_url: str | None = None
     site: str | None = None
+    fetched_at: str | None = None  # from the HTTP record: the only clock time we record
 
 
-def build_metadata(result: CleanResult, src: Source, ruleset_id: str) -> dict[str, Any]:
+def build_metadata(
+    result: CleanResult, src: Source, ruleset_id: str, page: Page | None = None
+) -> dict[str, Any]:
+    """The `.json` for one article. For pages, the page's own metadata comes first (it is
+    structured: <title>, meta tags, JSON-LD) and what the text states fills the gaps."""
     facts = result.facts
     text = result.text
     body = text + "\n" if text else ""
+    names = list(page.authors) if page else []
+    names += [a for a in authors(facts) if a not in names]
+    html_removals = page.removals if page else ()
+    held = (page.held_back if page else ()) + result.held_back
     return {
-        "title": result.title,
-        "authors": authors(facts),
-        "date": parse_date(_first(facts, "date")),
+        "title": (page.title if page else None) or result.title,
+        "authors": names,
+        "date": (page.date if page else None) or parse_date(_first(facts, "date")),
         "date_modified": parse_date(_first(facts, "date_modified")),
         "language": result.language.code,
         "language_confidence": result.language.confidence,
         "site": src.site,
+        "sitename": page.sitename if page else None,
+        "description": page.description if page else None,
         "url": src.url,
         "final_url": src.final_url,
         "source": src.source,
@@ -53,8 +65,23 @@ def build_metadata(result: CleanResult, src: Source, ruleset_id: str) -> dict[st
         "text_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
         "ruleset": ruleset_id,
         "tool_version": __version__,
+        "fetched_at": src.fetched_at,
+        # stage "html": lines in the saved page, removed before extraction (with the selector);
+        # stage "text": lines and offsets in the text that was cleaned (pasted or extracted).
         "removed": [
             {
+                "stage": "html",
+                "rule": r.rule,
+                "category": r.category,
+                "lines": list(r.lines),
+                "selector": r.selector,
+                "text": r.text,
+            }
+            for r in html_removals
+        ]
+        + [
+            {
+                "stage": "text",
                 "rule": r.rule,
                 "category": r.category,
                 "lines": list(r.lines),
@@ -72,7 +99,7 @@ def build_metadata(result: CleanResult, src: Source, ruleset_id: str) -> dict[st
                 "words": h.words,
                 "share": h.share,
             }
-            for h in result.held_back
+            for h in held
         ],
     }
 

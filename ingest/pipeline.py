@@ -9,9 +9,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from ingest.engine import CleanOptions, CleanResult, clean
 from ingest.errors import IngestError, InputError
+from ingest.html import ExtractOptions, extract
 from ingest.inputs import Document, ReadOptions, display_path, expand_paths, read_document
 from ingest.metadata import Source, build_metadata
 from ingest.output import atomic_write
@@ -22,6 +24,7 @@ from ingest.rules import Ruleset, load_ruleset
 class BatchOptions:
     out_dir: Path = Path("clean")
     jobs: int = 1
+    url: str | None = None  # the address of a single saved page
     read: ReadOptions = field(default_factory=ReadOptions)
     clean: CleanOptions = field(default_factory=CleanOptions)
 
@@ -49,11 +52,38 @@ class BatchReport:
 
 
 def clean_document(
-    doc: Document, ruleset: Ruleset, options: CleanOptions | None = None, *, site: str | None = None
+    doc: Document,
+    ruleset: Ruleset,
+    options: CleanOptions | None = None,
+    *,
+    url: str | None = None,
+    extract_options: ExtractOptions | None = None,
 ) -> tuple[CleanResult, dict[str, Any]]:
-    result = clean(doc.text, ruleset, site=site, options=options)
-    meta = build_metadata(result, Source(source=doc.source, raw=doc.data, site=site), ruleset.id)
-    return result, meta
+    """Clean one input: pasted text directly, a page through its selector rules and trafilatura.
+
+    `url` is the page's address when no HTTP record gives it (`ingest clean page.html --url`).
+    """
+    record = doc.record or {}
+    url = record.get("url") or url
+    final_url = record.get("final_url") or url
+    site = site_of(final_url)
+    src = Source(doc.source, doc.data, url, final_url, site, record.get("fetched_at"))
+    if not doc.is_html:
+        result = clean(doc.text, ruleset, site=site, options=options)
+        return result, build_metadata(result, src, ruleset.id)
+    page = extract(
+        doc.text, ruleset, url=final_url, site=site, source=doc.source, options=extract_options
+    )
+    result = clean(page.text, ruleset, site=site, headline=page.title, options=options)
+    return result, build_metadata(result, src, ruleset.id, page)
+
+
+def site_of(url: str | None) -> str | None:
+    """The domain of a URL, without a leading www."""
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.") or None
 
 
 def render(result: CleanResult, meta: dict[str, Any]) -> tuple[bytes, bytes]:
@@ -136,7 +166,7 @@ def _clean_one(path: Path, ruleset: Ruleset, options: BatchOptions) -> Outcome:
     source = display_path(path)
     try:
         doc = read_document(path, options.read)
-        result, meta = clean_document(doc, ruleset, options.clean)
+        result, meta = clean_document(doc, ruleset, options.clean, url=options.url)
         text, meta_bytes = render(result, meta)
         write_outputs(options.out_dir, doc.key, text, meta_bytes)
     except IngestError as exc:

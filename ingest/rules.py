@@ -17,14 +17,18 @@ from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
 import re2
+import soupsieve
 
 from ingest.errors import RuleError
 
-Scope: TypeAlias = Literal["line", "span", "block", "tail", "repeated-headline", "foreign-language"]
+Scope: TypeAlias = Literal[
+    "line", "span", "block", "tail", "html", "repeated-headline", "foreign-language"
+]
 FactValue: TypeAlias = bool | int | float | str
 
 PATTERN_SCOPES: frozenset[str] = frozenset({"line", "span", "block", "tail"})
 BUILTIN_SCOPES: frozenset[str] = frozenset({"repeated-headline", "foreign-language"})
+HTML_SCOPE = "html"
 
 CATEGORIES: frozenset[str] = frozenset(
     {
@@ -42,7 +46,7 @@ FACTS: frozenset[str] = frozenset(
 _RULE_KEYS = frozenset(
     {
         "id", "category", "why", "languages", "sites", "scope", "pattern", "end",
-        "max_lines", "within", "facts", "examples",
+        "max_lines", "within", "facts", "examples", "selectors", "max_words",
     }
 )  # fmt: skip
 _EXAMPLE_KEYS = frozenset({"remove", "keep", "cases"})
@@ -53,6 +57,9 @@ _LANGUAGE = re.compile(r"[a-z]{2}|\*")
 _DEFINE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _DEFINE_REF = re.compile(r"\(\?&([a-z][a-z0-9_]*)\)")
 _DEFAULT_MAX_LINES = 40
+# Page furniture holds little prose outside its links; an element with more is article text
+# that a broad selector happened to match.
+_DEFAULT_MAX_WORDS = 120
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,8 @@ class Rule:
     sites: tuple[str, ...] = ()
     pattern: str | None = None
     end: str | None = None
+    selectors: tuple[str, ...] = ()
+    max_words: int | None = _DEFAULT_MAX_WORDS  # html: prose outside links an element may hold
     max_lines: int = _DEFAULT_MAX_LINES
     within: Window | None = None
     facts: tuple[tuple[str, FactValue], ...] = ()
@@ -262,8 +271,24 @@ def _parse_rule(where: str, index: int, rec: Mapping[str, Any], defines: Mapping
     if not isinstance(why, str) or len(why.strip()) < 10:
         raise fail("missing 'why'", "say in a sentence what this text is and why it is not news")
     scope = rec.get("scope", "line")
-    if scope not in PATTERN_SCOPES | BUILTIN_SCOPES:
-        raise fail(f"unknown scope {scope!r}", f"use one of {sorted(PATTERN_SCOPES)}")
+    if scope not in PATTERN_SCOPES | BUILTIN_SCOPES | {HTML_SCOPE}:
+        raise fail(f"unknown scope {scope!r}", f"use one of {sorted(PATTERN_SCOPES)} or 'html'")
+    selectors = _str_tuple(rec.get("selectors", ()), fail, "selectors")
+    if scope == HTML_SCOPE:
+        if not selectors:
+            raise fail("missing 'selectors'", "an html rule lists CSS selectors to remove")
+        for selector in selectors:
+            try:
+                soupsieve.compile(selector)
+            except soupsieve.SelectorSyntaxError as exc:
+                raise fail(f"bad CSS selector {selector!r}: {exc}", "fix the selector") from exc
+    elif selectors:
+        raise fail("'selectors' given", "only scope = 'html' takes CSS selectors")
+    max_words = rec.get("max_words", _DEFAULT_MAX_WORDS)
+    if max_words == 0:
+        max_words = None  # no limit: comment sections are long prose by nature
+    elif not isinstance(max_words, int) or isinstance(max_words, bool) or max_words < 0:
+        raise fail(f"bad max_words {max_words!r}", "use a whole number; 0 means no limit")
     languages = _str_tuple(rec.get("languages", ()), fail, "languages")
     for lang in languages:
         if not _LANGUAGE.fullmatch(lang):
@@ -309,6 +334,8 @@ def _parse_rule(where: str, index: int, rec: Mapping[str, Any], defines: Mapping
         file=where,
         languages=languages,
         sites=sites,
+        selectors=selectors,
+        max_words=max_words,
         pattern=pattern,
         end=end,
         max_lines=max_lines,
