@@ -18,13 +18,22 @@ class RuleError(IngestError):
         who = f"rule '{rule_id}' in {where}" if rule_id else where
         super().__init__(f"{who}: {problem} ({fix})")
 
+    def __reduce__(self) -> tuple[type[RuleError], tuple[str, str | None, str, str]]:
+        # Errors cross process boundaries in batches; rebuild from the same arguments.
+        return (type(self), (self.where, self.rule_id, self.problem, self.fix))
+
 
 class InputError(IngestError):
     """One input cannot be read or is not something ingest can clean."""
 
     def __init__(self, source: str, problem: str, fix: str) -> None:
         self.source = source
+        self.problem = problem
+        self.fix = fix
         super().__init__(f"{source}: {problem} ({fix})")
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, str]]:
+        return (type(self), (self.source, self.problem, self.fix))
 
 
 class ExtractError(IngestError):

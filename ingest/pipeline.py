@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ingest.engine import CleanOptions, CleanResult, clean
-from ingest.errors import IngestError, InputError
+from ingest.errors import ExtractError, IngestError, InputError
 from ingest.html import ExtractOptions, extract
 from ingest.inputs import Document, ReadOptions, display_path, expand_paths, read_document
 from ingest.metadata import Source, build_metadata
@@ -67,7 +67,9 @@ def clean_document(
     url = record.get("url") or url
     final_url = record.get("final_url") or url
     site = site_of(final_url)
-    src = Source(doc.source, doc.data, url, final_url, site, record.get("fetched_at"))
+    # A fetched page's source is its URL, whether it is cleaned at fetch time or from raw/.
+    source = record.get("url") or doc.source
+    src = Source(source, doc.data, url, final_url, site, record.get("fetched_at"))
     if not doc.is_html:
         result = clean(doc.text, ruleset, site=site, options=options)
         return result, build_metadata(result, src, ruleset.id)
@@ -75,6 +77,11 @@ def clean_document(
         doc.text, ruleset, url=final_url, site=site, source=doc.source, options=extract_options
     )
     result = clean(page.text, ruleset, site=site, headline=page.title, options=options)
+    if not result.text:
+        raise ExtractError(
+            f"{source}: no article text left once the page's furniture was removed "
+            "(a listing or menu page?); `ingest diff` shows what each rule took"
+        )
     return result, build_metadata(result, src, ruleset.id, page)
 
 

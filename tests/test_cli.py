@@ -4,28 +4,14 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from .helpers import run_ingest
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def ingest(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "ingest", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -42,7 +28,7 @@ def test_clean_defaults_to_raw_into_clean_and_matches_the_committed_clean_folder
     project: Path,
 ) -> None:
     """clean/ in the repository is what the tool makes from raw/ and rules/ (not stale)."""
-    done = ingest("clean", "--rules", str(ROOT / "rules"), cwd=project)
+    done = run_ingest("clean", "--rules", str(ROOT / "rules"), cwd=project)
     assert done.returncode == 0, done.stderr.decode()
     made, committed = _tree(project / "clean"), _tree(ROOT / "clean")
     stale = sorted(
@@ -66,8 +52,8 @@ def test_clean_defaults_to_raw_into_clean_and_matches_the_committed_clean_folder
 
 
 def test_reruns_are_byte_identical_and_jobs_do_not_change_output(project: Path) -> None:
-    first = ingest("clean", "--jobs", "1", "--out", "one", cwd=project)
-    second = ingest("clean", "--jobs", "2", "--out", "two", cwd=project)
+    first = run_ingest("clean", "--jobs", "1", "--out", "one", cwd=project)
+    second = run_ingest("clean", "--jobs", "2", "--out", "two", cwd=project)
     assert first.returncode == second.returncode == 0
     assert _tree(project / "one") == _tree(project / "two")
     assert not [p for p in (project / "one").iterdir() if p.name.startswith(".")], "temp files left"
@@ -85,7 +71,7 @@ def test_bad_inputs_fail_alone_with_one_line_errors_and_exit_1(project: Path) ->
         )
     )
     (bad / "good.txt").write_text("A headline here\n\nThe body of the article.\n", encoding="utf-8")
-    done = ingest(
+    done = run_ingest(
         "clean",
         "raw",
         str(bad),
@@ -114,14 +100,14 @@ def test_bad_inputs_fail_alone_with_one_line_errors_and_exit_1(project: Path) ->
 
 def test_stdin_prints_the_clean_text_and_writes_nothing(project: Path) -> None:
     raw = (ROOT / "raw" / "003_ac94be4d393e59e5.txt").read_bytes()
-    done = ingest("clean", "-", cwd=project, stdin=raw)
+    done = run_ingest("clean", "-", cwd=project, stdin=raw)
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout == (ROOT / "clean" / "003_ac94be4d393e59e5.txt").read_bytes()
     assert not (project / "clean").exists()
 
 
 def test_stdin_that_is_empty_is_a_one_line_error(project: Path) -> None:
-    done = ingest("clean", "-", cwd=project, stdin=b"")
+    done = run_ingest("clean", "-", cwd=project, stdin=b"")
     assert done.returncode == 1
     assert (
         done.stderr.decode().strip()
@@ -137,7 +123,7 @@ def test_a_broken_ruleset_is_a_usage_error_naming_file_and_rule(project: Path) -
         'pattern = \'(a)\\1\'\nexamples.remove = ["aa"]\nexamples.keep = ["b"]\n',
         encoding="utf-8",
     )
-    done = ingest("clean", "--rules", str(rules), cwd=project)
+    done = run_ingest("clean", "--rules", str(rules), cwd=project)
     assert done.returncode == 2
     err = done.stderr.decode()
     assert "rule 'my-rule' in mine.toml: pattern is not valid RE2 syntax" in err
@@ -148,7 +134,7 @@ def test_same_output_name_twice_is_an_error_for_the_second(project: Path) -> Non
     other = project / "other"
     other.mkdir()
     shutil.copy(ROOT / "raw" / "003_ac94be4d393e59e5.txt", other / "003_ac94be4d393e59e5.txt")
-    done = ingest("clean", "raw", "other", "--out", "out", cwd=project)
+    done = run_ingest("clean", "raw", "other", "--out", "out", cwd=project)
     assert done.returncode == 1
     assert (
         "writes the same 003_ac94be4d393e59e5.txt as raw/003_ac94be4d393e59e5.txt"
@@ -157,7 +143,7 @@ def test_same_output_name_twice_is_an_error_for_the_second(project: Path) -> Non
 
 
 def test_metadata_file_has_every_contract_field(project: Path) -> None:
-    done = ingest("clean", "raw/001_fce61b5b057b4c8c.txt", cwd=project)
+    done = run_ingest("clean", "raw/001_fce61b5b057b4c8c.txt", cwd=project)
     assert done.returncode == 0
     meta = json.loads((project / "clean" / "001_fce61b5b057b4c8c.json").read_text(encoding="utf-8"))
     for field in (

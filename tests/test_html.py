@@ -1,0 +1,92 @@
+"""Saved pages: selector rules, extraction, page metadata, `ingest clean page.html --url`."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+from ingest import InputError, RuleError, Ruleset, load_ruleset
+from ingest.html import extract, remove_elements
+
+from .helpers import run_ingest
+from .httpserver import article
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_selector_rules_remove_furniture_and_record_it(ruleset: Ruleset) -> None:
+    page = article("Talks resume in Brussels", "Body")
+    stripped, removals, held = remove_elements(page, ruleset)
+    assert "Facebook" not in stripped and "<nav>" not in stripped
+    assert {r.rule for r in removals} >= {"html-share-bar", "html-navigation"}
+    share = next(r for r in removals if r.rule == "html-share-bar")
+    assert share.selector == '[class*="share"]' and share.text == "Facebook Twitter"
+    assert held == []
+
+
+def test_an_article_container_a_broad_selector_matches_is_held_back(ruleset: Ruleset) -> None:
+    body = "".join(
+        f"<p>Paragraph {i} of the story, with enough words to be prose.</p>" for i in range(30)
+    )
+    page = f'<html><body><div class="post share-enabled">{body}</div><p>x</p></body></html>'
+    stripped, removals, held = remove_elements(page, ruleset)
+    assert removals == []
+    assert [h.rule for h in held] == ["html-share-bar"]
+    assert "Paragraph 29" in stripped
+
+
+def test_extract_gives_text_without_furniture_and_the_page_metadata(ruleset: Ruleset) -> None:
+    page = extract(
+        article("Talks resume in Brussels", "Body"), ruleset, url="https://example.org/a"
+    )
+    assert "Body paragraph 5" in page.text
+    assert "Facebook" not in page.text and "Home" not in page.text
+    assert page.title == "Talks resume in Brussels"
+
+
+def test_clean_saved_page_with_url_and_headline_out_of_the_body(tmp_path: Path) -> None:
+    html = article("Talks resume in Brussels", "Body").replace(
+        "</article>", "<p>Talks resume in Brussels</p></article>"
+    )
+    (tmp_path / "page.html").write_text(html, encoding="utf-8")
+    done = run_ingest(
+        "clean",
+        "page.html",
+        "--url",
+        "https://www.example.org/news/talks",
+        "--out",
+        "out",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    text = (tmp_path / "out" / "page.txt").read_text(encoding="utf-8")
+    meta = json.loads((tmp_path / "out" / "page.json").read_text(encoding="utf-8"))
+    assert "Talks resume in Brussels" not in text, "the headline is in the metadata, once"
+    assert text.startswith("Body paragraph 0")
+    assert meta["title"] == "Talks resume in Brussels"
+    assert meta["url"] == meta["final_url"] == "https://www.example.org/news/talks"
+    assert meta["site"] == "example.org"
+    stages = {(r["stage"], r["rule"]) for r in meta["removed"]}
+    assert ("html", "html-share-bar") in stages and ("text", "repeated-headline") in stages
+
+
+def test_url_with_several_inputs_is_a_usage_error(tmp_path: Path) -> None:
+    done = run_ingest("clean", str(ROOT / "raw"), "--url", "https://x.org/", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "--url goes with a single saved page" in done.stderr.decode()
+
+
+def test_a_page_without_article_text_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "empty.html").write_text("<html><body><nav>Menu</nav></body></html>")
+    done = run_ingest("clean", "empty.html", "--out", "out", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "empty.html: no article text left" in done.stderr.decode()
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_errors_survive_crossing_a_process_boundary() -> None:
+    for error in (InputError("a.txt", "is empty", "fix"), RuleError("r.toml", "x", "bad", "fix")):
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error) and str(again) == str(error)
+    assert load_ruleset(ROOT / "rules")
