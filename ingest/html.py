@@ -21,6 +21,8 @@ from ingest.rules import Ruleset
 
 # A fixed ceiling instead of "today": the same page must give the same date tomorrow.
 _DATE_CONFIG = {"original_date": True, "extensive_search": True, "max_date": "2099-12-31"}
+# Article words an extraction may lose to element removal before the original is used.
+_LOST_WORDS = 20
 _NEVER = frozenset({"html", "body", "main", "article"})
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 
@@ -65,14 +67,9 @@ def extract(
 ) -> Page:
     options = options or ExtractOptions()
     stripped, removals, held = remove_elements(html, ruleset, site=site, options=options)
-    document = trafilatura.bare_extraction(
-        stripped,
-        url=url,
-        include_comments=options.include_comments,
-        favor_precision=options.favor_precision,
-        include_tables=options.include_tables,
-    )
-    text = (getattr(document, "text", None) or "") if document is not None else ""
+    text = _extract_text(stripped, url, options)
+    if removals:
+        text = _guard_extraction(html, text, removals, url, options)
     if not text.strip():
         raise ExtractError(
             f"{source}: no article text found in the page "
@@ -90,6 +87,45 @@ def extract(
         removals=tuple(removals),
         held_back=tuple(held),
     )
+
+
+def _extract_text(html: str, url: str | None, options: ExtractOptions) -> str:
+    document = trafilatura.bare_extraction(
+        html,
+        url=url,
+        include_comments=options.include_comments,
+        favor_precision=options.favor_precision,
+        include_tables=options.include_tables,
+    )
+    return (getattr(document, "text", None) or "") if document is not None else ""
+
+
+def _guard_extraction(
+    html: str, stripped_text: str, removals: list[Removal], url: str | None, options: ExtractOptions
+) -> str:
+    """Undo an extraction that removing elements threw off.
+
+    Taking elements out of a page can make trafilatura choose another block as the article
+    (measured on the dev set: 17 pages). When the extraction of the original page holds
+    lines that are neither in the stripped extraction nor in any removed element, the
+    original extraction is used instead, less its lines that lie inside removed elements.
+    """
+    original = _extract_text(html, url, options)
+    kept = _norm(stripped_text)
+    gone = [_norm(r.text) for r in removals]
+    lost = [
+        ln for ln in original.split("\n")
+        if _norm(ln) and _norm(ln) not in kept and not any(_norm(ln) in g for g in gone)
+    ]  # fmt: skip
+    if sum(len(ln.split()) for ln in lost) < _LOST_WORDS:
+        return stripped_text
+    return "\n".join(
+        ln for ln in original.split("\n") if not (_norm(ln) and any(_norm(ln) in g for g in gone))
+    )
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
 
 
 def remove_elements(
