@@ -195,11 +195,15 @@ class _Fetcher:
             batch = self.options.batch
             result, meta = await asyncio.to_thread(clean_document, doc, self.ruleset, batch.clean)
             clean_text, clean_meta = render(result, meta)
-            atomic_write(page, body)
-            atomic_write(
-                record_file, (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode()
-            )
-            write_outputs(batch.out_dir, key, clean_text, clean_meta)
+            record_bytes = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode()
+
+            def keep() -> None:
+                atomic_write(page, body)
+                atomic_write(record_file, record_bytes)
+                write_outputs(batch.out_dir, key, clean_text, clean_meta)
+
+            # fsyncs would stall the event loop and with it every other URL's deadline
+            await asyncio.to_thread(keep)
             return FetchOutcome(url, key)
         except TimeoutError:
             return FetchOutcome(url, key, "failed", (

@@ -30,7 +30,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]
 @dataclass(frozen=True)
 class ExtractOptions:
     # Chosen on the dev set (bench/devset.py): comments off keeps every `with` snippet
-    # trafilatura's defaults keep and leaks fewer `without`; precision mode loses 2.5 points.
+    # trafilatura's defaults keep and leaks fewer `without`; precision mode loses 2.4 points.
     include_comments: bool = False
     favor_precision: bool = False
     include_tables: bool = True

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+LATENCY = 1.0  # seconds of artificial latency on /delay/ pages
+
 
 def article(title: str, marker: str, *, charset_meta: str | None = None) -> str:
     paragraphs = "".join(
@@ -28,6 +30,13 @@ def article(title: str, marker: str, *, charset_meta: str | None = None) -> str:
     )
 
 
+class _Listener(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 drops concurrent connects, which the kernel retries a
+    # second later: the test would measure that, not the client's concurrency.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class Server:
     def __init__(self) -> None:
         self.hits: Counter[str] = Counter()
@@ -35,8 +44,7 @@ class Server:
         self.max_in_flight = 0
         self.lock = threading.Lock()
         self.headers_seen: dict[str, dict[str, str]] = {}
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.httpd.daemon_threads = True
+        self.httpd = _Listener(("127.0.0.1", 0), self._handler())
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
     def url(self, path: str) -> str:
@@ -131,7 +139,7 @@ class Server:
                     else:
                         self.send(200, ok, headers={"ETag": '"v1"'})
                 elif path.startswith("/delay/"):
-                    time.sleep(0.2)
+                    time.sleep(LATENCY)
                     self.send(200, ok)
                 else:
                     self.send(404, b"no route")
