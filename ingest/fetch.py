@@ -29,12 +29,19 @@ from urllib.parse import urlsplit
 import httpx
 
 from ingest import __version__
-from ingest.errors import FetchError, IngestError
-from ingest.html import html_charset
-from ingest.inputs import RECORD_SUFFIX, Document, decode_bytes, display_path
+from ingest.engine import CleanOptions
+from ingest.errors import FetchError, IngestError, InputError
+from ingest.inputs import Document, decode_page, display_path, read_record, record_path
 from ingest.output import atomic_write
-from ingest.pipeline import BatchOptions, clean_document, render, write_outputs
-from ingest.rules import Ruleset, load_ruleset
+from ingest.pipeline import (
+    BatchOptions,
+    clean_document,
+    init_worker,
+    render,
+    worker_ruleset,
+    write_outputs,
+)
+from ingest.rules import Ruleset
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _KEPT_HEADERS = (
@@ -113,8 +120,8 @@ async def _fetch_all(
     workers = ProcessPoolExecutor(
         # one core stays with the event loop, or deadlines drift while workers start up
         max_workers=max(1, min((os.cpu_count() or 2) - 1, len(urls))),
-        initializer=_init_worker,
-        initargs=(ruleset.source, options.batch),
+        initializer=init_worker,
+        initargs=(ruleset.source,),
     ) if Path(ruleset.source).is_dir() else None  # fmt: skip
     async with httpx.AsyncClient(
         follow_redirects=True,
@@ -138,18 +145,8 @@ async def _fetch_all(
                 workers.shutdown(cancel_futures=True)
 
 
-_WORKER: tuple[Ruleset, BatchOptions] | None = None
-
-
-def _init_worker(rules_dir: str, batch: BatchOptions) -> None:
-    global _WORKER
-    _WORKER = (load_ruleset(rules_dir), batch)
-
-
-def _clean_in_worker(doc: Document) -> tuple[bytes, bytes]:
-    assert _WORKER is not None, "worker started without a ruleset"
-    ruleset, batch = _WORKER
-    return render(*clean_document(doc, ruleset, batch.clean))
+def _clean_in_worker(doc: Document, options: CleanOptions) -> tuple[bytes, bytes]:
+    return render(*clean_document(doc, worker_ruleset(), options))
 
 
 class _Fetcher:
@@ -171,12 +168,15 @@ class _Fetcher:
     async def one(self, url: str) -> FetchOutcome:
         key = url_key(url)
         page = self.options.raw_dir / f"{key}.html"
-        record_file = page.with_name(key + RECORD_SUFFIX)
+        record_file = record_path(page)
         try:
             scheme = urlsplit(url).scheme
             if scheme not in {"http", "https"} or not urlsplit(url).hostname:
                 raise FetchError(f"{url}: not an http(s) URL (check the address)")
-            previous = _read_json(record_file)
+            try:
+                previous = read_record(page)
+            except InputError:
+                previous = None  # an unreadable record is no record: fetch again
             if previous and not self.options.refresh:
                 return FetchOutcome(url, key, "skipped")
             if self.options.robots and not await self._allowed(url):
@@ -189,12 +189,17 @@ class _Fetcher:
                 return FetchOutcome(url, key, "unchanged")
             body, record = got
             # Clean before writing anything: a page with no article text is a failed URL.
-            text, encoding = decode_bytes(body, url, record.get("charset") or html_charset(body))
+            text, encoding = decode_page(body, url, record)
             record["charset"] = encoding
             doc = Document(url, key, body, text, encoding, is_html=True, record=record)
             batch = self.options.batch
-            result, meta = await asyncio.to_thread(clean_document, doc, self.ruleset, batch.clean)
-            clean_text, clean_meta = render(result, meta)
+            if self.workers is not None:
+                loop = asyncio.get_running_loop()
+                clean_text, clean_meta = await loop.run_in_executor(
+                    self.workers, _clean_in_worker, doc, batch.clean
+                )
+            else:
+                clean_text, clean_meta = render(*clean_document(doc, self.ruleset, batch.clean))
             record_bytes = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode()
 
             def keep() -> None:
@@ -357,11 +362,3 @@ def _looks_like_html(body: bytes) -> bool:
 
 def _too_big(url: str, cap: int) -> FetchError:
     return FetchError(f"{url}: body is larger than {cap:,} bytes (raise --max-bytes to allow it)")
-
-
-def _read_json(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None

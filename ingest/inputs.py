@@ -88,11 +88,16 @@ def read_document(path: Path, options: ReadOptions | None = None) -> Document:
         raise InputError(source, f"cannot be read: {exc.strerror}", "check permissions") from exc
     if path.suffix.lower() in HTML_SUFFIXES:
         record = read_record(path)
-        declared = (record or {}).get("charset") or html_charset(data)
-        text, encoding = decode_bytes(data, source, declared)
+        text, encoding = decode_page(data, source, record)
         return Document(source, path.stem, data, text, encoding, is_html=True, record=record)
     text, encoding = decode_bytes(data, source)
     return Document(source=source, key=path.stem, data=data, text=text, encoding=encoding)
+
+
+def decode_page(data: bytes, source: str, record: dict[str, Any] | None) -> tuple[str, str]:
+    """A page's text: the charset its HTTP record gives, else its <meta>, else detection."""
+    declared = (record or {}).get("charset") or html_charset(data)
+    return decode_bytes(data, source, declared)
 
 
 def record_path(page: Path) -> Path:

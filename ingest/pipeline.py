@@ -150,23 +150,27 @@ def _run(
             yield _clean_one(path, ruleset, options)
         return
     with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(ruleset.source,)
+        max_workers=jobs, initializer=init_worker, initargs=(ruleset.source,)
     ) as pool:
-        # Compiled RE2 patterns do not pickle; each worker loads the ruleset once.
         yield from pool.map(_clean_in_worker, [p for _, p in todo], [options] * len(todo))
 
 
 _WORKER_RULES: Ruleset | None = None
 
 
-def _init_worker(rules_dir: str) -> None:
+def init_worker(rules_dir: str) -> None:
+    """Process-pool initializer: compiled RE2 patterns do not pickle, so each worker loads."""
     global _WORKER_RULES
     _WORKER_RULES = load_ruleset(rules_dir)
 
 
-def _clean_in_worker(path: Path, options: BatchOptions) -> Outcome:
+def worker_ruleset() -> Ruleset:
     assert _WORKER_RULES is not None, "worker started without a ruleset"
-    return _clean_one(path, _WORKER_RULES, options)
+    return _WORKER_RULES
+
+
+def _clean_in_worker(path: Path, options: BatchOptions) -> Outcome:
+    return _clean_one(path, worker_ruleset(), options)
 
 
 def _clean_one(path: Path, ruleset: Ruleset, options: BatchOptions) -> Outcome:
