@@ -186,7 +186,7 @@ def clean(
     pattern_rules = [(i, r) for i, r in enumerate(rules) if r.compiled is not None]
     builtin_rules = [(i, r) for i, r in enumerate(rules) if r.scope in BUILTIN_SCOPES]
 
-    state = _State(raw, total_words, options)
+    state = _State(total_words, options)
     # Detection dominates the cost of cleaning; passes see the same lines again.
     judged: dict[str, list[Language]] = {}
 
@@ -200,22 +200,25 @@ def clean(
         return found[0] if found else UNDETERMINED
 
     passes = 0
+    current = _Pass(lines)
     while passes < options.max_passes:
         passes += 1
-        current = _Pass(lines)
         candidates = [c for i, r in pattern_rules for c in _match(r, i, current)]
         lines, changed_a = state.apply(current, candidates)
-        current = _Pass(lines)
+        if changed_a:
+            current = _Pass(lines)
         candidates = [
             c
             for i, r in builtin_rules
             for c in _builtin(r, i, current, body_language, judge, headline)
         ]
         lines, changed_b = state.apply(current, candidates)
+        if changed_b:
+            current = _Pass(lines)
         if not (changed_a or changed_b):
             break
 
-    final = _Pass(lines)
+    final = current
     head = None if headline else find_headline(final.texts)
     return CleanResult(
         text="\n\n".join(t for t in final.texts if t),
@@ -311,11 +314,14 @@ def _builtin(
     known: str | None,
 ) -> Iterable[_Candidate]:
     if rule.scope == "repeated-headline":
-        head = None if known else find_headline(p.texts)
-        if head is None and not known:
-            return
-        key = headline_key(known or p.texts[head or 0])
-        for i in range((head + 1) if head is not None else 0, len(p.lines)):
+        if known:  # a page's title: every copy of it leaves the body
+            key, start = headline_key(known), 0
+        else:  # the text's own headline stays; its repeats go
+            head = find_headline(p.texts)
+            if head is None:
+                return
+            key, start = headline_key(p.texts[head]), head + 1
+        for i in range(start, len(p.lines)):
             if p.texts[i] and headline_key(p.texts[i]) == key:
                 yield _Candidate(rule, order, i, i)
     elif rule.scope == "foreign-language":
@@ -328,8 +334,7 @@ def _builtin(
 class _State:
     """What the passes have removed, held back and learned so far."""
 
-    def __init__(self, raw: str, total_words: int, options: CleanOptions) -> None:
-        self.raw = raw
+    def __init__(self, total_words: int, options: CleanOptions) -> None:
         self.total_words = total_words
         self.options = options
         self.removals: list[Removal] = []

@@ -110,18 +110,14 @@ def _guard_extraction(
     lines that are neither in the stripped extraction nor in any removed element, the
     original extraction is used instead, less its lines that lie inside removed elements.
     """
-    original = _extract_text(html, url, options)
+    original = [(ln, _norm(ln)) for ln in _extract_text(html, url, options).split("\n")]
     kept = _norm(stripped_text)
-    gone = [_norm(r.text) for r in removals]
-    lost = [
-        ln for ln in original.split("\n")
-        if _norm(ln) and _norm(ln) not in kept and not any(_norm(ln) in g for g in gone)
-    ]  # fmt: skip
-    if sum(len(ln.split()) for ln in lost) < _LOST_WORDS:
+    # removal texts are already whitespace-normalised (remove_elements records them so)
+    inside = {n for _, n in original if n and any(n in r.text for r in removals)}
+    lost = [n for _, n in original if n and n not in kept and n not in inside]
+    if sum(len(n.split()) for n in lost) < _LOST_WORDS:
         return stripped_text
-    return "\n".join(
-        ln for ln in original.split("\n") if not (_norm(ln) and any(_norm(ln) in g for g in gone))
-    )
+    return "\n".join(ln for ln, n in original if n not in inside)
 
 
 def _norm(text: str) -> str:
@@ -144,7 +140,8 @@ def remove_elements(
         # All of a rule's selectors at once, in document order: outer elements go first and
         # what they contain goes with them.
         for element in soup.select(", ".join(rule.selectors)):
-            if not isinstance(element, Tag) or element.decomposed or _inside_removed(element):
+            # an element inside one already removed is marked decomposed with it
+            if not isinstance(element, Tag) or element.decomposed:
                 continue
             selector = next(s for s in rule.selectors if soupsieve.match(s, element))
             text = " ".join(element.get_text(" ").split())
@@ -160,10 +157,6 @@ def remove_elements(
             removals.append(Removal(rule.id, rule.category, lines, (0, 0), text, selector=selector))
             element.decompose()
     return (str(soup) if removals else html), removals, held
-
-
-def _inside_removed(element: Tag) -> bool:
-    return any(getattr(parent, "decomposed", False) for parent in element.parents)
 
 
 def _clean(value: Any) -> str | None:
