@@ -7,6 +7,7 @@ of the page's text (the article container, misfiring) is held back, as in the te
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,8 @@ from ingest.rules import Ruleset
 _DATE_CONFIG = {"original_date": True, "extensive_search": True, "max_date": "2099-12-31"}
 # Article words an extraction may lose to element removal before the original is used.
 _LOST_WORDS = 20
+_MIN_LOST_WORDS = 4
+_OPENING_WORDS = 8
 _NEVER = frozenset({"html", "body", "main", "article"})
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 
@@ -66,10 +69,13 @@ def extract(
     options: ExtractOptions | None = None,
 ) -> Page:
     options = options or ExtractOptions()
-    stripped, removals, held = remove_elements(html, ruleset, site=site, options=options)
-    text = _extract_text(stripped, url, options)
+    original = _extract_text(html, url, options)
+    stripped, removals, held = remove_elements(
+        html, ruleset, site=site, options=options, article=original
+    )
+    text = original
     if removals:
-        text = _guard_extraction(html, text, removals, url, options)
+        text = _guard_extraction(original, _extract_text(stripped, url, options), removals)
     if not text.strip():
         raise ExtractError(
             f"{source}: no article text found in the page "
@@ -100,24 +106,52 @@ def _extract_text(html: str, url: str | None, options: ExtractOptions) -> str:
     return (getattr(document, "text", None) or "") if document is not None else ""
 
 
-def _guard_extraction(
-    html: str, stripped_text: str, removals: list[Removal], url: str | None, options: ExtractOptions
-) -> str:
+def _guard_extraction(original_text: str, stripped_text: str, removals: list[Removal]) -> str:
     """Undo an extraction that removing elements threw off.
 
     Taking elements out of a page can make trafilatura choose another block as the article
     (measured on the dev set: 17 pages). When the extraction of the original page holds
-    lines that are neither in the stripped extraction nor in any removed element, the
+    20 words (or an eighth of its words, for a short post) that are neither in the stripped
+    extraction nor in any removed element, the
     original extraction is used instead, less its lines that lie inside removed elements.
+    Words, not lines: a removed date or author inside a paragraph changes that paragraph's
+    line without losing any of its text.
     """
-    original = [(ln, _norm(ln)) for ln in _extract_text(html, url, options).split("\n")]
-    kept = _norm(stripped_text)
+    words = original_text.split()
+    lost = _lost_words(words, stripped_text.split(), removals)
+    # a short post (a photo and two lines) loses its text in fewer words than a long article
+    if lost < min(_LOST_WORDS, max(len(words) // 8, _MIN_LOST_WORDS)):
+        return stripped_text
+    original = [(ln, _norm(ln)) for ln in original_text.split("\n")]
     # removal texts are already whitespace-normalised (remove_elements records them so)
     inside = {n for _, n in original if n and any(n in r.text for r in removals)}
-    lost = [n for _, n in original if n and n not in kept and n not in inside]
-    if sum(len(n.split()) for n in lost) < _LOST_WORDS:
-        return stripped_text
     return "\n".join(ln for ln, n in original if n not in inside)
+
+
+def _lost_words(original: list[str], kept: list[str], removals: list[Removal]) -> int:
+    """Words of the original extraction missing from the kept one and from every removal."""
+    removed = "\0".join(r.text for r in removals)
+    lost = 0
+    matcher = difflib.SequenceMatcher(None, original, kept, autojunk=False)
+    for tag, start, end, _, _ in matcher.get_opcodes():
+        if tag not in ("delete", "replace"):
+            continue
+        # a missing run may span several removed elements: cover it greedily, piece by piece
+        i = start
+        while i < end:
+            j, piece = i, original[i]
+            while piece in removed:
+                j += 1
+                if j == end:
+                    break
+                piece += " " + original[j]
+            # a lone common word ("die", "the") is found in any removed text: within a longer
+            # run, only pieces of two or more words count as removed
+            if j == i or (j == i + 1 and end - start > 1):
+                lost += 1
+                j = i + 1
+            i = j
+    return lost
 
 
 def _norm(text: str) -> str:
@@ -125,13 +159,28 @@ def _norm(text: str) -> str:
 
 
 def remove_elements(
-    html: str, ruleset: Ruleset, *, site: str | None = None, options: ExtractOptions | None = None
+    html: str,
+    ruleset: Ruleset,
+    *,
+    site: str | None = None,
+    options: ExtractOptions | None = None,
+    article: str = "",
 ) -> tuple[str, list[Removal], list[HeldBack]]:
-    """Apply the ruleset's selector rules to a page: the page without them, and the record."""
+    """Apply the ruleset's selector rules to a page: the page without them, and the record.
+
+    `article` is trafilatura's extraction of the unmodified page: an element holding most of
+    it is the article itself (a paywall or "related" class on the article's wrapper), so it is
+    held back however its class reads.
+    """
     options = options or ExtractOptions()
     soup = BeautifulSoup(html, "html.parser")
     body = soup.body or soup
     total = max(len(body.get_text(" ").split()), 1)
+    article_lines = [(n, len(n.split())) for n in map(_norm, article.split("\n")) if n]
+    article_words = sum(w for _, w in article_lines)
+    # The article's container holds its opening as well as most of its words; a popup or
+    # widget that trafilatura took in along with the article holds only the latter.
+    opening = next((n for n, w in article_lines if w >= _OPENING_WORDS), "\0")
     removals: list[Removal] = []
     held: list[HeldBack] = []
     for rule in ruleset.rules:
@@ -150,13 +199,28 @@ def remove_elements(
             lines = (line, line + str(element).count("\n"))
             prose = words - sum(len(a.get_text(" ").split()) for a in element.find_all("a"))
             too_much_prose = rule.max_words is not None and prose > rule.max_words
-            if too_much_prose or words > options.guard_share * total or element.name in _NEVER:
+            holds_article = (
+                words * 2 > article_words
+                and opening in text
+                and _covered(text, article_lines) * 2 > article_words
+            )
+            if (
+                too_much_prose
+                or holds_article
+                or words > options.guard_share * total
+                or element.name in _NEVER
+            ):
                 share = round(words / total, 4)
                 held.append(HeldBack(rule.id, rule.category, lines, words, share))
                 continue
             removals.append(Removal(rule.id, rule.category, lines, (0, 0), text, selector=selector))
             element.decompose()
     return (str(soup) if removals else html), removals, held
+
+
+def _covered(text: str, lines: list[tuple[str, int]]) -> int:
+    """How many words of these (normalised) lines the element's text holds."""
+    return sum(words for line, words in lines if line in text)
 
 
 def _clean(value: Any) -> str | None:

@@ -25,6 +25,8 @@ TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 RECORD_SUFFIX = ".http.json"  # the HTTP record saved beside a fetched page
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# Valid multi-byte characters per broken byte that make an input UTF-8 all the same.
+_UTF8_EVIDENCE = 20
 _BINARY_SAMPLE = 8192
 
 
@@ -146,6 +148,13 @@ def decode_bytes(
         return _check_text(data.decode("utf-8-sig"), source), "utf-8"
     except UnicodeDecodeError:
         pass
+    # UTF-8 with a few broken bytes (a truncated character, one pasted-in Latin-1 quote) is
+    # still UTF-8: browsers show it with replacement characters, and so does ingest. Detection
+    # would read the whole page as some 8-bit charset instead (measured on the dev set).
+    text = data.decode("utf-8-sig", "replace")
+    broken = text.count("\ufffd")
+    if sum(1 for ch in text if not ch.isascii()) - broken >= _UTF8_EVIDENCE * broken:
+        return _check_text(text, source), "utf-8"
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:

@@ -34,7 +34,7 @@ CATEGORIES: frozenset[str] = frozenset(
     {
         "paywall", "device-limit", "donation", "sponsor", "copyright", "adblock",
         "newsletter", "social", "related-links", "corrections", "caption", "navigation",
-        "byline", "junk", "title", "language", "comments",
+        "byline", "junk", "title", "language", "comments", "contact",
     }
 )  # fmt: skip
 

@@ -36,6 +36,54 @@ def test_an_article_container_a_broad_selector_matches_is_held_back(ruleset: Rul
     assert "Paragraph 29" in stripped
 
 
+def _prose(marker: str, n: int) -> str:
+    return "".join(
+        f"<p>{marker} {i}: the council met on Monday and agreed the budget for the coming year "
+        f"after a long debate about schools, roads and the new library.</p>"
+        for i in range(n)
+    )
+
+
+def test_the_article_itself_is_never_removed_whatever_its_class(ruleset: Ruleset) -> None:
+    # A paywall wrapper around a short teaser: under every size guard, but it is the article.
+    page = (
+        "<html><body><nav>"
+        + " ".join(f"<a href='/{i}'>Section {i}</a>" for i in range(300))
+        + f'</nav><div class="paywall-wrapper"><h1>Budget agreed</h1>{_prose("Teaser", 3)}'
+        "</div></body></html>"
+    )
+    text = extract(page, ruleset, url="https://example.org/a").text
+    assert "Teaser 0: the council met" in text and "Teaser 2" in text
+
+
+def test_a_popup_trafilatura_took_for_article_text_is_removed(ruleset: Ruleset) -> None:
+    page = (
+        f"<html><body><article><h1>Budget agreed</h1>{_prose('Story', 4)}</article>"
+        f'<div class="pum pum-overlay"><div class="pum-container popmake">{_prose("Popup", 8)}'
+        "</div></div></body></html>"
+    )
+    text = extract(page, ruleset, url="https://example.org/a").text
+    assert "Story 3" in text
+    assert "Popup" not in text
+
+
+def test_removing_meta_inside_a_paragraph_keeps_the_stripped_extraction(
+    ruleset: Ruleset,
+) -> None:
+    # The removed reading time changes the paragraph's line without losing any of its words: the
+    # extraction guard must not fall back to the original page (and bring the date back).
+    page = (
+        "<html><body><article><h1>Budget agreed</h1>"
+        '<p><span class="reading-time">5 min read, by Cem Basman</span> The council met on Monday '
+        "and agreed the budget for the coming year after a long debate about schools, roads, "
+        f"bridges and the new library in the old town.</p>{_prose('Story', 5)}"
+        "</article></body></html>"
+    )
+    text = extract(page, ruleset, url="https://example.org/a").text
+    assert "Story 4" in text
+    assert "Cem Basman" not in text
+
+
 def test_extract_gives_text_without_furniture_and_the_page_metadata(ruleset: Ruleset) -> None:
     page = extract(
         article("Talks resume in Brussels", "Body"), ruleset, url="https://example.org/a"
