@@ -7,6 +7,7 @@ Exit status: 0 all good, 1 some inputs failed (the rest were written), 2 usage e
 from __future__ import annotations
 
 import dataclasses
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +39,23 @@ def rules_option(func: F) -> F:
     )(func)
 
 
+def out_option(help: str) -> Callable[[F], F]:
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("clean"),
+        show_default=True,
+        help=help,
+    )
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+url_option = click.option(
+    "--url", default=None, help="The original address of a single saved page."
+)
+
+
 def _load(rules_dir: Path | None) -> Ruleset:
     try:
         return load_ruleset(rules_dir)
@@ -53,14 +71,7 @@ def main() -> None:
 
 @main.command("clean")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("clean"),
-    show_default=True,
-    help="Where <key>.txt/.json go.",
-)
+@out_option("Where <key>.txt/.json go.")
 @click.option(
     "--jobs",
     "-j",
@@ -75,7 +86,7 @@ def main() -> None:
     show_default=True,
     help="Refuse inputs larger than this.",
 )
-@click.option("--url", default=None, help="The original address of a single saved page.")
+@url_option
 @rules_option
 def clean_command(
     paths: tuple[Path, ...],
@@ -138,14 +149,7 @@ def clean_command(
     type=click.File("r", encoding="utf-8"),
     help="A file of URLs, one per line ('-' for stdin); # comments allowed.",
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("clean"),
-    show_default=True,
-    help="Where <key>.txt/.json go.",
-)
+@out_option("Where <key>.txt/.json go.")
 @click.option(
     "--raw",
     "raw_dir",
@@ -246,6 +250,281 @@ def fetch_command(
         summary += f"; {len(failed)} failed"
     _err.print(summary)
     sys.exit(1 if failed else 0)
+
+
+@main.command("diff")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@out_option("Where to look for current <key>.json records.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["marked", "unified"]),
+    default="marked",
+    show_default=True,
+    help="marked: the text with removed spans labelled; unified: a unified diff.",
+)
+@json_option
+@click.option(
+    "--baseline-rules",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Compare with this rules folder: the lines one ruleset removes and the other keeps.",
+)
+@url_option
+@rules_option
+def diff_command(
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    fmt: str,
+    as_json: bool,
+    baseline_rules: Path | None,
+    url: str | None,
+    rules_dir: Path | None,
+) -> None:
+    """Show what the rules remove from articles (raw files or saved pages).
+
+    With --baseline-rules DIR, show per article the lines that the current rules and DIR's
+    rules treat differently, and which articles change: review a rule change before committing.
+    """
+    from ingest.inputs import expand_paths
+    from ingest.review import compare, view_article
+
+    ruleset = _load(rules_dir)
+    baseline = _load(baseline_rules) if baseline_rules else None
+    targets = list(expand_paths(paths))
+    if url and len(targets) != 1:
+        raise click.UsageError("--url goes with a single saved page")
+    out = Console(highlight=False, soft_wrap=True)
+    failed = changed = 0
+    records: list[dict[str, Any]] = []
+    for path in targets:
+        try:
+            if baseline is not None:
+                comparison = compare(path, ruleset, baseline, url=url)
+                changed += comparison.changed
+                if as_json:
+                    records.append(comparison.to_json())
+                else:
+                    _print_comparison(out, comparison)
+                continue
+            view = view_article(path, ruleset, clean_dir=out_dir, url=url)
+        except IngestError as exc:
+            failed += 1
+            _err.print(f"[red]error:[/] {exc}")
+            continue
+        if as_json:
+            records.append(view.to_json())
+        elif fmt == "unified":
+            out.out(_unified(view), end="", highlight=False)
+        else:
+            _print_marked(out, view)
+    if as_json:
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    if baseline is not None:
+        _err.print(
+            f"{changed} of {len(targets) - failed} articles change between {baseline_rules} "
+            f"and {rules_dir or 'the current rules'}" + (f"; {failed} failed" if failed else "")
+        )
+    sys.exit(1 if failed else 0)
+
+
+def _print_marked(out: Console, view: Any) -> None:
+    from rich.text import Text
+
+    from ingest.review import colour, marked
+
+    origin = "clean/ record" if view.from_record else "cleaned now"
+    out.print(Text(f"== {view.source} ({origin})", style="bold"))
+    for mark in view.page_marks:
+        label = f"{mark.rule} · {mark.category}"
+        out.print(Text(f"[page] {mark.selector} ({label}): {mark.text[:120]}", style="dim"))
+    body = Text()
+    for piece, mark in marked(view):
+        body.append(piece, style=f"strike {colour(mark.category)}" if mark else "")
+    out.print(body)
+
+
+def _print_comparison(out: Console, comparison: Any) -> None:
+    from rich.text import Text
+
+    if not comparison.changed:
+        return
+    out.print(
+        Text(
+            f"== {comparison.source}: {len(comparison.removed)} lines newly removed, "
+            f"{len(comparison.kept)} newly kept",
+            style="bold",
+        )
+    )
+    for sign, changes, style in (("-", comparison.removed, "red"), ("+", comparison.kept, "green")):
+        for change in changes:
+            rules = ", ".join(change.rules) or "?"
+            out.print(Text(f"{sign} [{rules}] {change.text}", style=style))
+
+
+def _unified(view: Any) -> str:
+    from ingest.review import unified
+
+    return unified(view)
+
+
+@main.command("audit")
+@click.argument(
+    "clean_dir",
+    required=False,
+    default=Path("clean"),
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the report, with every article's removals marked, to this file.",
+)
+@json_option
+@click.option(
+    "--raw",
+    "raw_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("raw"),
+    show_default=True,
+    help="Where the inputs are, for the report's article texts.",
+)
+@rules_option
+def audit_command(
+    clean_dir: Path, html_file: Path | None, as_json: bool, raw_dir: Path, rules_dir: Path | None
+) -> None:
+    """What every rule did across clean/: hits, articles, words, and the outliers."""
+    from ingest.audit import article_views, audit, render_html
+    from ingest.output import atomic_write
+
+    ruleset = _load(rules_dir)
+    result = audit(clean_dir, ruleset)
+    for error in result.errors:
+        _err.print(f"[red]error:[/] {error}")
+    if html_file is not None:
+        views = article_views(result, ruleset, clean_dir, raw_dir)
+        atomic_write(html_file, render_html(result, views).encode("utf-8"))
+        _err.print(f"report written to {html_file}")
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_audit(Console(highlight=False, soft_wrap=True), result)
+    sys.exit(1 if result.errors else 0)
+
+
+def _print_audit(out: Console, result: Any) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{len(result.articles)} articles, ruleset {result.ruleset}")
+    for name in ("rule", "category"):
+        table.add_column(name, no_wrap=True)
+    for name in ("hits", "articles", "words"):
+        table.add_column(name, justify="right")
+    table.add_column("example")
+    for rule in result.rules:
+        if rule.hits:
+            example = rule.example[:60]
+            table.add_row(
+                rule.rule,
+                rule.category,
+                str(rule.hits),
+                str(rule.articles),
+                str(rule.words),
+                example,
+            )
+    out.print(table)
+    sections = (
+        ("made with other rules (run ingest clean)", [a.key for a in result.stale]),
+        ("rules that never fired", result.never_fired),
+        (
+            "largest removed share",
+            [
+                f"{a.key} {a.removed_share:.0%} ({a.words_removed} words)"
+                for a in result.largest_share
+            ],
+        ),
+        (
+            "held back",
+            [f"{h['key']} {h['rule']} ({h['words']} words)" for h in result.held_back],
+        ),
+        ("languages", [f"{k} {v}" for k, v in result.languages.items()]),
+        ("truncated", [a.key for a in result.truncated]),
+    )
+    for title, items in sections:
+        out.print(f"{title} ({len(items)}): " + (", ".join(items) if items else "none"))
+
+
+@main.group("rules")
+def rules_group() -> None:
+    """List, test and lint the rules."""
+
+
+@rules_group.command("list")
+@json_option
+@rules_option
+def rules_list(as_json: bool, rules_dir: Path | None) -> None:
+    """Every rule: id, category, languages, sites and why."""
+    ruleset = _load(rules_dir)
+    rows = [
+        {
+            "id": r.id,
+            "category": r.category,
+            "scope": r.scope,
+            "languages": list(r.languages),
+            "sites": list(r.sites),
+            "file": r.file,
+            "why": r.why,
+        }
+        for r in ruleset.rules
+    ]
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    out = Console(highlight=False, soft_wrap=True)
+    for rule in ruleset.rules:
+        where = f"{','.join(rule.languages)}" + (f" @{','.join(rule.sites)}" if rule.sites else "")
+        out.print(f"[bold]{rule.id}[/] [dim]{rule.category} · {where} · {rule.file}[/]")
+        out.print(f"    {rule.why}", markup=False)
+    out.print(f"{len(ruleset.rules)} rules, {ruleset.id}", markup=False)
+
+
+@rules_group.command("test")
+@rules_option
+def rules_test(rules_dir: Path | None) -> None:
+    """Run every rule's examples; exit 1 if any fails."""
+    from ingest.rulecheck import example_problems
+
+    ruleset = _load(rules_dir)
+    problems = example_problems(ruleset)
+    for problem in problems:
+        _err.print(f"[red]fail:[/] {problem}")
+    examples = sum(
+        len(r.examples.remove) + len(r.examples.keep) + len(r.examples.cases) for r in ruleset.rules
+    )
+    _err.print(
+        f"{len(ruleset.rules)} rules, {examples} examples: "
+        + (f"{len(problems)} failed" if problems else "all pass")
+    )
+    sys.exit(1 if problems else 0)
+
+
+@rules_group.command("lint")
+@rules_option
+def rules_lint(rules_dir: Path | None) -> None:
+    """Every load error at once, slow patterns on adversarial text, ASCII-only classes."""
+    from ingest.rulecheck import lint
+
+    try:
+        ruleset: Ruleset | None = load_ruleset(rules_dir)
+    except IngestError:
+        ruleset = None
+    problems = lint(str(rules_dir) if rules_dir else None, ruleset)
+    for problem in problems:
+        _err.print(f"[yellow]lint:[/] {problem}")
+    _err.print(f"{len(problems)} problems" if problems else "no problems")
+    sys.exit(1 if problems else 0)
 
 
 class _progress:

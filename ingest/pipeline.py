@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from ingest.engine import CleanOptions, CleanResult, clean
 from ingest.errors import ExtractError, IngestError, InputError
-from ingest.html import ExtractOptions, extract
+from ingest.html import ExtractOptions, Page, extract
 from ingest.inputs import Document, ReadOptions, display_path, expand_paths, read_document
 from ingest.metadata import Source, build_metadata
 from ingest.output import atomic_write
@@ -51,15 +51,24 @@ class BatchReport:
         return tuple(o for o in self.outcomes if not o.ok)
 
 
-def clean_document(
+@dataclass(frozen=True)
+class Prepared:
+    """An input made ready for the text rules: its text and what the rules need to know."""
+
+    text: str
+    source: Source
+    site: str | None = None
+    page: Page | None = None  # for HTML inputs: what extraction found
+
+
+def prepare_document(
     doc: Document,
     ruleset: Ruleset,
-    options: CleanOptions | None = None,
     *,
     url: str | None = None,
     extract_options: ExtractOptions | None = None,
-) -> tuple[CleanResult, dict[str, Any]]:
-    """Clean one input: pasted text directly, a page through its selector rules and trafilatura.
+) -> Prepared:
+    """Pasted text as it is; a page through its selector rules and trafilatura.
 
     `url` is the page's address when no HTTP record gives it (`ingest clean page.html --url`).
     """
@@ -71,18 +80,37 @@ def clean_document(
     source = record.get("url") or doc.source
     src = Source(source, doc.data, url, final_url, site, record.get("fetched_at"))
     if not doc.is_html:
-        result = clean(doc.text, ruleset, site=site, options=options)
-        return result, build_metadata(result, src, ruleset.id)
+        return Prepared(doc.text, src, site)
     page = extract(
         doc.text, ruleset, url=final_url, site=site, source=doc.source, options=extract_options
     )
-    result = clean(page.text, ruleset, site=site, headline=page.title, options=options)
-    if not result.text:
+    return Prepared(page.text, src, site, page)
+
+
+def clean_document(
+    doc: Document,
+    ruleset: Ruleset,
+    options: CleanOptions | None = None,
+    *,
+    url: str | None = None,
+    extract_options: ExtractOptions | None = None,
+) -> tuple[CleanResult, dict[str, Any]]:
+    """Clean one input: its result and the metadata that goes into `<key>.json`."""
+    prep = prepare_document(doc, ruleset, url=url, extract_options=extract_options)
+    return clean_prepared(prep, ruleset, options)
+
+
+def clean_prepared(
+    prep: Prepared, ruleset: Ruleset, options: CleanOptions | None = None
+) -> tuple[CleanResult, dict[str, Any]]:
+    headline = prep.page.title if prep.page else None
+    result = clean(prep.text, ruleset, site=prep.site, headline=headline, options=options)
+    if prep.page is not None and not result.text:
         raise ExtractError(
-            f"{source}: no article text left once the page's furniture was removed "
+            f"{prep.source.source}: no article text left once the page's furniture was removed "
             "(a listing or menu page?); `ingest diff` shows what each rule took"
         )
-    return result, build_metadata(result, src, ruleset.id, page)
+    return result, build_metadata(result, prep.source, ruleset.id, prep.page)
 
 
 def site_of(url: str | None) -> str | None:

@@ -180,6 +180,49 @@ def load_ruleset(directory: Path | str | None = None) -> Ruleset:
     return Ruleset(rules=tuple(rules), id="sha256:" + digest.hexdigest()[:16], source=str(root))
 
 
+def rule_errors(directory: Path | str | None = None) -> list[RuleError]:
+    """Every problem loading `directory` would stop at, each file and rule checked on its own.
+
+    `load_ruleset` refuses a ruleset at its first error; `ingest rules lint` wants them all.
+    """
+    root = Path(directory) if directory is not None else default_rules_dir()
+    if not root.is_dir():
+        return [RuleError(str(root), None, "is not a folder", "pass --rules DIR")]
+    errors: list[RuleError] = []
+    docs: list[tuple[str, dict[str, Any]]] = []
+    for path in sorted(p for p in root.rglob("*.toml") if p.is_file()):
+        rel = path.relative_to(root).as_posix()
+        try:
+            docs.append((rel, _read_toml(rel, path.read_bytes())))
+        except RuleError as exc:
+            errors.append(exc)
+    try:
+        defines = _collect_defines(docs)
+    except RuleError as exc:
+        errors.append(exc)
+        defines = {}
+    seen: dict[str, str] = {}
+    for rel, doc in docs:
+        records = doc.get("rule", [])
+        for index, rec in enumerate(records if isinstance(records, list) else []):
+            try:
+                rule = _parse_rule(rel, index, rec, defines)
+            except RuleError as exc:
+                errors.append(exc)
+                continue
+            if rule.id in seen:
+                errors.append(
+                    RuleError(
+                        rel,
+                        rule.id,
+                        f"duplicate id (also in {seen[rule.id]})",
+                        "give it a unique id",
+                    )
+                )
+            seen.setdefault(rule.id, rel)
+    return errors
+
+
 def rules_from_toml(text: str, where: str = "<string>") -> Ruleset:
     """Build a ruleset from TOML text (tests and embedding; same validation as files)."""
     doc = _read_toml(where, text.encode())

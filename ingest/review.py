@@ -1,0 +1,266 @@
+"""Seeing what the rules did: one article before/after, and two rulesets side by side.
+
+An article's view is the text the text rules ran on (pasted text, or what extraction found in
+a page) with every removal marked on it. The removals come from `clean/<key>.json` when that
+record is current (same input bytes, same ruleset, same tool version); otherwise the article is
+cleaned on the fly, so a view never shows a stale record.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ingest import __version__
+from ingest.engine import normalize
+from ingest.inputs import ReadOptions, read_document
+from ingest.pipeline import clean_prepared, prepare_document
+from ingest.rules import Ruleset
+
+# One colour per category, for the terminal and the HTML report alike.
+CATEGORY_COLOURS: dict[str, str] = {
+    "paywall": "#d62728",
+    "device-limit": "#e377c2",
+    "donation": "#ff7f0e",
+    "sponsor": "#bcbd22",
+    "copyright": "#8c564b",
+    "adblock": "#9467bd",
+    "newsletter": "#1f77b4",
+    "social": "#17becf",
+    "related-links": "#2ca02c",
+    "corrections": "#7f7f7f",
+    "caption": "#aec7e8",
+    "navigation": "#98df8a",
+    "byline": "#c5b0d5",
+    "junk": "#c7c7c7",
+    "title": "#ffbb78",
+    "language": "#f7b6d2",
+    "comments": "#dbdb8d",
+    "contact": "#9edae5",
+}
+DEFAULT_COLOUR = "#ff9896"
+
+
+def colour(category: str) -> str:
+    return CATEGORY_COLOURS.get(category, DEFAULT_COLOUR)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One removal as the `.json` records it."""
+
+    stage: str  # "text": `span` is in the view's text; "html": removed from the page
+    rule: str
+    category: str
+    lines: tuple[int, int]
+    text: str
+    span: tuple[int, int] | None = None
+    selector: str | None = None
+
+    @classmethod
+    def from_record(cls, entry: dict[str, Any]) -> Mark:
+        span = entry.get("span")
+        return cls(
+            stage=entry["stage"],
+            rule=entry["rule"],
+            category=entry["category"],
+            lines=(entry["lines"][0], entry["lines"][1]),
+            text=entry["text"],
+            span=(span[0], span[1]) if span else None,
+            selector=entry.get("selector"),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "stage": self.stage,
+            "rule": self.rule,
+            "category": self.category,
+            "lines": list(self.lines),
+            "text": self.text,
+        }
+        if self.span is not None:
+            out["span"] = list(self.span)
+        if self.selector is not None:
+            out["selector"] = self.selector
+        return out
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    source: str
+    key: str
+    text: str  # what the text rules ran on, normalised as the engine sees it
+    clean: str  # the body as `<key>.txt` holds it
+    marks: tuple[Mark, ...]
+    held_back: tuple[dict[str, Any], ...]
+    from_record: bool  # removals read from clean/<key>.json rather than cleaned now
+
+    @property
+    def text_marks(self) -> tuple[Mark, ...]:
+        return tuple(m for m in self.marks if m.span is not None)
+
+    @property
+    def page_marks(self) -> tuple[Mark, ...]:
+        return tuple(m for m in self.marks if m.span is None)
+
+    def segments(self) -> Iterator[tuple[str, Mark | None]]:
+        """The text in order: kept stretches with None, removed stretches with their mark."""
+        pos = 0
+        for mark in sorted(self.text_marks, key=lambda m: m.span or (0, 0)):
+            start, end = mark.span or (0, 0)
+            if start < pos:  # overlapping records never come from the engine; show the first
+                continue
+            if start > pos:
+                yield self.text[pos:start], None
+            yield self.text[start:end], mark
+            pos = end
+        if pos < len(self.text):
+            yield self.text[pos:], None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "key": self.key,
+            "from_record": self.from_record,
+            "text": self.text,
+            "clean": self.clean,
+            "removed": [m.to_json() for m in self.marks],
+            "held_back": list(self.held_back),
+        }
+
+
+def view_article(
+    path: Path,
+    ruleset: Ruleset,
+    *,
+    clean_dir: Path | None = Path("clean"),
+    url: str | None = None,
+    read: ReadOptions | None = None,
+) -> ArticleView:
+    doc = read_document(path, read or ReadOptions())
+    prep = prepare_document(doc, ruleset, url=url)
+    record = _current_record(clean_dir, doc.key, doc.data, ruleset)
+    if record is not None and clean_dir is not None:
+        meta, body = record
+    else:
+        result, meta = clean_prepared(prep, ruleset)
+        body = result.text
+    return ArticleView(
+        source=meta.get("source") or doc.source,
+        key=doc.key,
+        text=normalize(prep.text),
+        clean=body,
+        marks=tuple(Mark.from_record(e) for e in meta.get("removed", [])),
+        held_back=tuple(meta.get("held_back", [])),
+        from_record=record is not None,
+    )
+
+
+def _current_record(
+    clean_dir: Path | None, key: str, data: bytes, ruleset: Ruleset
+) -> tuple[dict[str, Any], str] | None:
+    """`clean/<key>.json` and its body, if they were made from these bytes by these rules."""
+    if clean_dir is None:
+        return None
+    try:
+        meta = json.loads((clean_dir / f"{key}.json").read_text(encoding="utf-8"))
+        body = (clean_dir / f"{key}.txt").read_bytes()
+    except (OSError, ValueError):
+        return None
+    current = (
+        isinstance(meta, dict)
+        and meta.get("raw_sha256") == hashlib.sha256(data).hexdigest()
+        and meta.get("ruleset") == ruleset.id
+        and meta.get("tool_version") == __version__
+        and meta.get("text_sha256") == hashlib.sha256(body).hexdigest()
+    )
+    return (meta, body.decode("utf-8").removesuffix("\n")) if current else None
+
+
+def marked(view: ArticleView) -> Iterator[tuple[str, Mark | None]]:
+    """The view as pieces to print: kept text, and removed text followed by its label."""
+    for piece, mark in view.segments():
+        if mark is None:
+            yield piece, None
+        else:
+            yield f"[-{piece}-]{{{mark.rule} · {mark.category}}}", mark
+
+
+def unified(view: ArticleView) -> str:
+    lines = difflib.unified_diff(
+        view.text.splitlines(),
+        view.clean.splitlines(),
+        fromfile=f"{view.source} (before)",
+        tofile=f"{view.key}.txt (after)",
+        lineterm="",
+    )
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class LineChange:
+    text: str
+    rules: tuple[str, ...]  # the rules that remove it, in the ruleset that does
+
+
+@dataclass(frozen=True)
+class Comparison:
+    source: str
+    removed: tuple[LineChange, ...]  # the current rules remove it; the baseline keeps it
+    kept: tuple[LineChange, ...]  # the baseline removes it; the current rules keep it
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.removed or self.kept)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "removed": [{"text": c.text, "rules": list(c.rules)} for c in self.removed],
+            "kept": [{"text": c.text, "rules": list(c.rules)} for c in self.kept],
+        }
+
+
+def compare(
+    path: Path,
+    current: Ruleset,
+    baseline: Ruleset,
+    *,
+    url: str | None = None,
+    read: ReadOptions | None = None,
+) -> Comparison:
+    """The lines one ruleset removes from an article and the other keeps, with the rules."""
+    now = view_article(path, current, clean_dir=None, url=url, read=read)
+    before = view_article(path, baseline, clean_dir=None, url=url, read=read)
+    ours, theirs = now.clean.splitlines(), before.clean.splitlines()
+    removed: list[LineChange] = []
+    kept: list[LineChange] = []
+    # a line's rules are looked for among the removals that differ between the two
+    ours_only = _difference(now.marks, before.marks)
+    theirs_only = _difference(before.marks, now.marks)
+    matcher = difflib.SequenceMatcher(None, theirs, ours, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("delete", "replace"):
+            removed += [LineChange(t, _rules_for(t, ours_only)) for t in theirs[i1:i2] if t]
+        if tag in ("insert", "replace"):
+            kept += [LineChange(t, _rules_for(t, theirs_only)) for t in ours[j1:j2] if t]
+    return Comparison(now.source, tuple(removed), tuple(kept))
+
+
+def _difference(marks: Sequence[Mark], other: Sequence[Mark]) -> list[Mark]:
+    seen = {(m.rule, m.text) for m in other}
+    return [m for m in marks if (m.rule, m.text) not in seen]
+
+
+def _rules_for(line: str, marks: Sequence[Mark]) -> tuple[str, ...]:
+    """The rules that removed this line: whole-line removals first, then overlapping ones."""
+    words = " ".join(line.split())
+    removed = [(" ".join(m.text.split()), m.rule) for m in marks]
+    exact = [rule for text, rule in removed if text == words]
+    overlapping = [rule for text, rule in removed if text and (text in words or words in text)]
+    return tuple(dict.fromkeys(exact or overlapping))

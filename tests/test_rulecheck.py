@@ -1,0 +1,109 @@
+"""`ingest rules list / test / lint`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ingest import load_ruleset, rulecheck, rules_from_toml
+from ingest.rulecheck import lint
+
+from .helpers import run_ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+GOOD = """
+[[rule]]
+id = "demo-subscribe"
+category = "newsletter"
+why = "A bare subscribe prompt; about the site, not the article."
+languages = ["en"]
+pattern = '''^Subscribe now$'''
+examples.remove = ["Subscribe now"]
+examples.keep = ["Subscribers met on Monday."]
+"""
+
+
+def _rules(tmp_path: Path, *files: tuple[str, str]) -> Path:
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    for name, text in files:
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_rules_list_json_has_every_rule(tmp_path: Path) -> None:
+    result = run_ingest("rules", "list", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    shipped = load_ruleset(ROOT / "rules")
+    assert [r["id"] for r in rows] == [r.id for r in shipped.rules]
+    first = rows[0]
+    assert set(first) == {"id", "category", "scope", "languages", "sites", "file", "why"}
+    assert any(r["sites"] == ["lemonde.fr"] for r in rows)
+
+
+def test_rules_test_passes_the_shipped_rules_and_names_a_failing_rule(tmp_path: Path) -> None:
+    ok = run_ingest("rules", "test", cwd=tmp_path)
+    assert ok.returncode == 0 and "all pass" in ok.stderr.decode()
+
+    broken = GOOD.replace("Subscribers met on Monday.", "Subscribe now")
+    folder = _rules(tmp_path, ("newsletter.toml", broken))
+    failed = run_ingest("rules", "test", "--rules", str(folder), cwd=tmp_path)
+    assert failed.returncode == 1
+    message = failed.stderr.decode()
+    assert "rule 'demo-subscribe' in newsletter.toml" in message
+    assert "keep example 'Subscribe now'" in message
+    assert "1 failed" in message
+
+
+def test_lint_reports_every_load_error_at_once(tmp_path: Path) -> None:
+    folder = _rules(
+        tmp_path,
+        ("a.toml", GOOD),
+        ("b.toml", GOOD),  # the same id again
+        ("c.toml", GOOD.replace("demo-subscribe", "bad-regex").replace("^Subscribe now$", "(")),
+        ("d.toml", GOOD.replace("demo-subscribe", "empty-match").replace("^Subscribe now$", "x*")),
+    )  # fmt: skip
+    result = run_ingest("rules", "lint", "--rules", str(folder), cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.decode().splitlines()
+    assert any("'demo-subscribe' in b.toml" in ln and "duplicate id" in ln for ln in lines)
+    assert any("'bad-regex' in c.toml" in ln for ln in lines)
+    assert any("'empty-match' in d.toml" in ln and "empty" in ln for ln in lines)
+
+
+def test_lint_flags_ascii_classes_and_slow_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    ruleset = rules_from_toml(
+        GOOD
+        + GOOD.replace("demo-subscribe", "ascii-word").replace(
+            "^Subscribe now$", r"\bSubscribe now\b"
+        )
+    )
+    problems = lint(None, ruleset)
+    assert [(p.rule, "ASCII" in p.message) for p in problems] == [("ascii-word", True)]
+
+    monkeypatch.setattr(rulecheck, "SLOW_SECONDS", -1.0)  # every rule is "slow" now
+    slow = [p for p in lint(None, ruleset) if "took" in p.message]
+    assert {p.rule for p in slow} == {"demo-subscribe", "ascii-word"}
+    assert all("on " in p.message and "bound" in p.message for p in slow)
+
+
+def test_the_shipped_rules_lint_clean_of_load_errors_and_ascii_classes() -> None:
+    shipped = load_ruleset(ROOT / "rules")
+    problems = [p for p in lint(str(ROOT / "rules"), shipped) if "took" not in p.message]
+    assert problems == []
+
+
+def test_a_real_slow_pattern_is_slower_than_a_linear_one() -> None:
+    # RE2 keeps every pattern linear, but a pattern with two wide counted repeats runs on its
+    # slower engine; the lint's timing must tell the two apart on its adversarial texts.
+    slow = rules_from_toml(
+        GOOD.replace("^Subscribe now$", r"[^\n]{0,500}x[^\n]{0,500}y").replace(
+            'examples.remove = ["Subscribe now"]', 'examples.remove = ["axby"]'
+        )
+    ).rules[0]
+    fast = rules_from_toml(GOOD).rules[0]
+    assert rulecheck.slowest(slow)[0] > 3 * rulecheck.slowest(fast)[0]
