@@ -14,9 +14,13 @@ also what makes cleaning idempotent.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+import re2
 
 from ingest.headline import find_headline, headline_key
 from ingest.language import UNDETERMINED, Language, foreign_edge_runs, probabilities
@@ -28,6 +32,9 @@ _SCOPE_PRIORITY = {"line": 0, "block": 1, "span": 2, "tail": 3}
 # Residue rules describe shapes, not wording; a line both kinds match is credited to the other.
 _CATCH_ALL = frozenset({"junk"})
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+# Patterns per RE2 set, and the memory each set's automaton may use.
+_SET_SIZE = 32
+_SET_MEMORY = 64 << 20
 _CONTROLS = {c: None for c in (*range(0x20), *range(0x7F, 0xA0)) if chr(c) not in "\n\t"}
 _FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -199,11 +206,14 @@ def clean(
         found = judge("\n".join(t for t in p.texts if t))
         return found[0] if found else UNDETERMINED
 
+    prefilter = _prefilter(ruleset.id, tuple(r for _, r in pattern_rules))
     passes = 0
     current = _Pass(lines)
     while passes < options.max_passes:
         passes += 1
-        candidates = [c for i, r in pattern_rules for c in _match(r, i, current)]
+        candidates = [
+            c for i, r in prefilter(current.work, pattern_rules) for c in _match(r, i, current)
+        ]
         lines, changed_a = state.apply(current, candidates)
         if changed_a:
             current = _Pass(lines)
@@ -242,6 +252,46 @@ def normalize(text: str) -> str:
 
 def _words(text: str) -> int:
     return sum(1 for word in text.split() if word.strip(_INVISIBLE))
+
+
+_Indexed = list[tuple[int, Rule]]
+
+
+@functools.lru_cache(maxsize=64)
+def _prefilter(ruleset_id: str, rules: tuple[Rule, ...]) -> Callable[[str, _Indexed], _Indexed]:
+    """One scan of the text per group of patterns: the rules that match it anywhere.
+
+    An RE2 set answers "which of these patterns match?" in a single scan; only those rules
+    then run their own match (for positions, groups and `cut`). Most rules match nothing in
+    most articles, so the cost grows little with the number of rules (bench/speed.py). Sets
+    hold _SET_SIZE patterns each, which keeps each one's automaton within _SET_MEMORY.
+    """
+    groups: list[tuple[int, Any]] = []
+    for first in range(0, len(rules), _SET_SIZE):
+        options = re2.Options()
+        options.max_mem = _SET_MEMORY
+        options.log_errors = False
+        patterns = re2.Set.SearchSet(options)
+        try:
+            for rule in rules[first : first + _SET_SIZE]:
+                patterns.Add(rule.compiled.pattern)
+            patterns.Compile()
+        except re2.error:  # too large for a set: these rules scan on their own
+            patterns = None
+        groups.append((first, patterns))
+
+    def matching(text: str, indexed: _Indexed) -> _Indexed:
+        hits: set[int] = set()
+        for first, patterns in groups:
+            size = min(_SET_SIZE, len(indexed) - first)
+            try:
+                found = range(size) if patterns is None else patterns.Match(text) or ()
+            except re2.error:
+                found = range(size)
+            hits.update(first + n for n in found)
+        return [pair for n, pair in enumerate(indexed) if n in hits]
+
+    return matching
 
 
 def _visible(text: str) -> str:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ingest import CleanOptions, clean, rules_from_toml
 from ingest.rules import Ruleset
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def rules(body: str) -> Ruleset:
@@ -231,3 +235,29 @@ def test_cleaning_is_deterministic() -> None:
 def test_empty_and_blank_texts_clean_to_nothing(text: str) -> None:
     result = clean(text, LINE)
     assert result.text == "" and result.removals == () and result.language.code == "und"
+
+
+def test_the_rule_prefilter_changes_no_result(
+    ruleset: Ruleset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingest import engine
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "raw").glob("*.txt"))]
+    texts += ["\n".join(r.examples.remove + r.examples.keep) for r in ruleset.rules[:40]]
+    with_sets = [clean(t, ruleset) for t in texts]
+    engine._prefilter.cache_clear()
+    monkeypatch.setattr(engine, "_prefilter", lambda *_: lambda _text, indexed: indexed)
+    assert [clean(t, ruleset) for t in texts] == with_sets
+    assert any(r.removals for r in with_sets)
+
+
+def test_the_prefilter_skips_rules_that_cannot_match(ruleset: Ruleset) -> None:
+    from ingest import engine
+
+    rules = tuple(r for r in ruleset.rules if r.compiled is not None)
+    pick = engine._prefilter(ruleset.id, rules)
+    text = "You have 55% of this article left to read. The rest is for subscribers only."
+    picked = [r.id for _, r in pick(text, list(enumerate(rules)))]
+    assert "paywall-percent-left-en" in picked
+    assert len(picked) < len(rules) / 5
+    assert all(r.compiled.search(text) for r in (ruleset.get(i) for i in picked))

@@ -26,3 +26,15 @@ def test_latin1_text_is_not_taken_for_broken_utf8() -> None:
 def test_a_declared_charset_wins_when_it_decodes_the_bytes() -> None:
     text, charset = decode_bytes("Привет, мир. Новости дня.".encode("koi8-r"), "p.html", "koi8-r")
     assert charset == "koi8-r" and text.startswith("Привет")
+
+
+def test_language_detection_reads_a_bounded_sample_from_across_the_text() -> None:
+    from ingest.language import SAMPLE_CHARS, sample
+
+    short = "A short text stays whole."
+    assert sample(short) == short
+    text = " ".join(f"w{i:05d}" for i in range(20_000))
+    taken = sample(text)
+    assert len(taken) <= SAMPLE_CHARS + 8
+    assert "w00000" in taken and "w19999" in taken  # both ends, not just the opening
+    assert all(word.startswith("w") and len(word) == 6 for word in taken.split())  # whole words

@@ -95,15 +95,3 @@ def test_the_shipped_rules_lint_clean_of_load_errors_and_ascii_classes() -> None
     shipped = load_ruleset(ROOT / "rules")
     problems = [p for p in lint(str(ROOT / "rules"), shipped) if "took" not in p.message]
     assert problems == []
-
-
-def test_a_real_slow_pattern_is_slower_than_a_linear_one() -> None:
-    # RE2 keeps every pattern linear, but a pattern with two wide counted repeats runs on its
-    # slower engine; the lint's timing must tell the two apart on its adversarial texts.
-    slow = rules_from_toml(
-        GOOD.replace("^Subscribe now$", r"[^\n]{0,500}x[^\n]{0,500}y").replace(
-            'examples.remove = ["Subscribe now"]', 'examples.remove = ["axby"]'
-        )
-    ).rules[0]
-    fast = rules_from_toml(GOOD).rules[0]
-    assert rulecheck.slowest(slow)[0] > 3 * rulecheck.slowest(fast)[0]

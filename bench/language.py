@@ -1,0 +1,91 @@
+"""Language detection on a bounded sample vs the whole text, on the dev set's article texts.
+
+    python bench/language.py [--devset ../shared/devset] [--limit N] [--jobs N]
+
+Extracts every dev-set page with ingest (selector rules, trafilatura, text rules), then
+detects each body's language twice: reading the whole text, and reading the bounded sample
+`ingest.language.sample` takes (several sizes). Reports agreement and time for each size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from langdetect.lang_detect_exception import LangDetectException  # noqa: E402
+
+from ingest import ExtractError, clean, load_ruleset  # noqa: E402
+from ingest.html import extract  # noqa: E402
+from ingest.inputs import decode_page  # noqa: E402
+from ingest.language import (  # noqa: E402
+    MIN_LETTERS,
+    SAMPLE_CHARS,
+    SAMPLE_PIECES,
+    _factory,
+    letter_count,
+    sample,
+)
+from ingest.pipeline import site_of  # noqa: E402
+
+_RULES = load_ruleset(ROOT / "rules")
+
+
+def _body(args: tuple[str, dict[str, Any], str]) -> str:
+    url, entry, devset = args
+    html, _ = decode_page(gzip.decompress((Path(devset) / entry["file"]).read_bytes()), url, None)
+    try:
+        page = extract(html, _RULES, url=url, site=site_of(url))
+    except ExtractError:
+        return ""
+    return clean(page.text, _RULES, site=site_of(url), headline=page.title).text
+
+
+def _detect(text: str, max_length: int | None = None) -> str:
+    detector = _factory().create()
+    if max_length is not None:
+        detector.max_text_length = max_length
+    detector.append(text)
+    try:
+        return str(detector.get_probabilities()[0].lang)
+    except LangDetectException:
+        return "und"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devset", default=str(ROOT.parent / "shared" / "devset"))
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    pages = json.loads((Path(args.devset) / "pages.json").read_text(encoding="utf-8"))
+    items = sorted(pages.items())[: args.limit or None]
+    with ProcessPoolExecutor(args.jobs) as pool:
+        bodies = list(pool.map(_body, [(u, e, args.devset) for u, e in items], chunksize=8))
+    texts = [b for b in bodies if letter_count(b) >= MIN_LETTERS]
+    started = time.perf_counter()
+    whole = [_detect(t, max_length=10**9) for t in texts]
+    reference = time.perf_counter() - started
+    print(f"{len(texts)} article bodies; whole text: {reference:.1f} s")
+    for limit in (500, 1000, 2000, SAMPLE_CHARS, 5000):
+        started = time.perf_counter()
+        got = [_detect(sample(t, limit, SAMPLE_PIECES)) for t in texts]
+        seconds = time.perf_counter() - started
+        agree = sum(a == b for a, b in zip(whole, got, strict=True)) / len(texts)
+        chosen = "  <- shipped" if limit == SAMPLE_CHARS else ""
+        print(
+            f"sample of {limit:5} chars: agreement {agree:7.2%}, {seconds:5.1f} s "
+            f"({seconds / reference:.2f} of the whole-text time){chosen}"
+        )
+
+
+if __name__ == "__main__":
+    main()
