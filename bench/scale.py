@@ -1,0 +1,155 @@
+"""Speed and scale, side by side in one run (issue 5's figures; a script, not timed tests).
+
+    python bench/scale.py [--pages 100] [--texts 2000] [--memory 1000,10000] [--devset DIR]
+
+(a) `ingest clean --jobs 1` on saved HTML pages over a plain trafilatura.extract loop on the
+    same pages (target at most 1.10);
+(b) `ingest clean --jobs 2` over `--jobs 1` on the same pages (target at most 0.6);
+(c) `ingest clean` of pasted-text files over a floor script that only reads each file,
+    runs langdetect on it and writes it (target at most 1.3);
+(d) the rules engine alone in MB/s, shipped rules and ten times as many (bench/speed.py);
+(e) `ingest fetch` of 100 pages from a local server with 0.2 s latency over the sequential
+    sum of latencies (target at most 0.25);
+(f) peak memory of `ingest clean` over growing batches: it must not grow with the batch.
+
+Every ingest figure runs the real command in a fresh process, as a user would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.speed import corpus  # noqa: E402
+
+_ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def timed(*args: str, cwd: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(args, cwd=cwd, env=_ENV, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def ingest(*args: str, cwd: Path) -> float:
+    return timed(sys.executable, "-m", "ingest", *args, cwd=cwd)
+
+
+_TRAFILATURA_LOOP = """
+import sys, pathlib, trafilatura
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.html")):
+    trafilatura.extract(path.read_bytes())
+"""
+
+_FLOOR = """
+import sys, pathlib
+from ingest.language import detect
+out = pathlib.Path(sys.argv[2]); out.mkdir(exist_ok=True)
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.txt")):
+    text = path.read_text(encoding="utf-8")
+    detect(text)
+    (out / path.name).write_text(text, encoding="utf-8")
+"""
+
+_PEAK = """
+import resource, sys, pathlib
+from ingest import BatchOptions, clean_paths, load_ruleset
+report = clean_paths([pathlib.Path(sys.argv[1])], load_ruleset(),
+                     BatchOptions(out_dir=pathlib.Path(sys.argv[2]), jobs=1))
+assert not report.failed
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def pages_dir(devset: Path, count: int, folder: Path) -> Path:
+    folder.mkdir()
+    pages = json.loads((devset / "pages.json").read_text(encoding="utf-8"))
+    for i, (_, entry) in enumerate(sorted(pages.items())[:count]):
+        data = gzip.decompress((devset / entry["file"]).read_bytes())
+        (folder / f"{i:04d}.html").write_bytes(data)
+    return folder
+
+
+def texts_dir(count: int, folder: Path) -> Path:
+    folder.mkdir()
+    for i, doc in enumerate(corpus(count)):
+        (folder / f"{i:05d}.txt").write_text(doc, encoding="utf-8")
+    return folder
+
+
+def fetch_ratio(tmp: Path, count: int, latency: float) -> tuple[float, float]:
+    from ingest import load_ruleset
+    from ingest.fetch import FetchOptions, fetch_urls
+    from ingest.pipeline import BatchOptions
+    from tests import httpserver
+
+    httpserver.LATENCY = latency
+    with httpserver.serve() as server:
+        urls = [server.url(f"/delay/{i}") for i in range(count)]
+        options = FetchOptions(
+            jobs=32, per_host=32, raw_dir=tmp / "raw", batch=BatchOptions(out_dir=tmp / "clean")
+        )
+        started = time.perf_counter()
+        outcomes = fetch_urls(urls, load_ruleset(), options)
+        elapsed = time.perf_counter() - started
+    assert all(o.ok for o in outcomes)
+    return elapsed, count * latency
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devset", default=str(ROOT.parent / "shared" / "devset"))
+    parser.add_argument("--pages", type=int, default=100)
+    parser.add_argument("--texts", type=int, default=2000)
+    parser.add_argument("--memory", default="1000,10000", help="batch sizes for (f)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        pages = pages_dir(Path(args.devset), args.pages, tmp / "pages")
+        loop = timed(sys.executable, "-c", _TRAFILATURA_LOOP, str(pages), cwd=tmp)
+        one = ingest("clean", "--jobs", "1", str(pages), "--out", str(tmp / "o1"), cwd=tmp)
+        two = ingest("clean", "--jobs", "2", str(pages), "--out", str(tmp / "o2"), cwd=tmp)
+        same = all(
+            p.read_bytes() == (tmp / "o2" / p.name).read_bytes() for p in (tmp / "o1").iterdir()
+        )
+        print(f"(a) {args.pages} pages, ingest --jobs 1 / trafilatura loop: {one / loop:5.2f}"
+              f"   ({one:.1f} s / {loop:.1f} s; target <= 1.10)")  # fmt: skip
+        print(f"(b) --jobs 2 / --jobs 1: {two / one:5.2f}   ({two:.1f} s / {one:.1f} s; "
+              f"target <= 0.6; outputs identical: {same})")  # fmt: skip
+
+        texts = texts_dir(args.texts, tmp / "texts")
+        floor = timed(sys.executable, "-c", _FLOOR, str(texts), str(tmp / "floor"), cwd=tmp)
+        clean = ingest("clean", "--jobs", "1", str(texts), "--out", str(tmp / "o3"), cwd=tmp)
+        print(f"(c) {args.texts} texts, ingest clean --jobs 1 / read+langdetect+write floor: "
+              f"{clean / floor:5.2f}   ({clean:.1f} s / {floor:.1f} s; target <= 1.3)")  # fmt: skip
+
+        print("(d) the rules engine alone: see bench/speed.py (shipped rules and ten times)")
+
+        elapsed, sequential = fetch_ratio(tmp / "fetch", 100, 0.2)
+        print(f"(e) fetch of 100 pages at 0.2 s latency / sequential latencies: "
+              f"{elapsed / sequential:5.2f}   ({elapsed:.1f} s / {sequential:.0f} s; "
+              f"target <= 0.25)")  # fmt: skip
+
+        for size in (int(n) for n in args.memory.split(",")):
+            folder = texts_dir(size, tmp / f"mem{size}")
+            out = subprocess.run(
+                [sys.executable, "-c", _PEAK, str(folder), str(tmp / f"memout{size}")],
+                cwd=tmp, env=_ENV, check=True, capture_output=True, text=True,
+            )  # fmt: skip
+            peak_mb = int(out.stdout.split()[-1]) / 1024
+            print(f"(f) peak memory, batch of {size:6} texts: {peak_mb:6.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
