@@ -8,7 +8,9 @@ of the page's text (the article container, misfiring) is held back, as in the te
 from __future__ import annotations
 
 import difflib
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -183,14 +185,17 @@ def remove_elements(
     opening = next((n for n, w in article_lines if w >= _OPENING_WORDS), "\0")
     removals: list[Removal] = []
     held: list[HeldBack] = []
+    # document order, outer elements first; a <template>'s content is inert and, as for CSS,
+    # not part of the page
+    inert = {id(d) for t in soup.find_all("template") for d in t.find_all(True)}
+    elements = [e for e in soup.find_all(True) if id(e) not in inert]
+    gone: set[int] = set()
     for rule in ruleset.rules:
         if rule.scope != "html" or not rule.applies_to(site):
             continue
-        # All of a rule's selectors at once, in document order: outer elements go first and
-        # what they contain goes with them.
-        for element in soup.select(", ".join(rule.selectors)):
-            # an element inside one already removed is marked decomposed with it
-            if not isinstance(element, Tag) or element.decomposed:
+        matches = _matcher(rule.selectors)
+        for element in elements:
+            if id(element) in gone or not matches(element):
                 continue
             selector = next(s for s in rule.selectors if soupsieve.match(s, element))
             text = " ".join(element.get_text(" ").split())
@@ -214,8 +219,62 @@ def remove_elements(
                 held.append(HeldBack(rule.id, rule.category, lines, words, share))
                 continue
             removals.append(Removal(rule.id, rule.category, lines, (0, 0), text, selector=selector))
+            # what it contains goes with it (not `.decomposed`: on a live tag, bs4 reads an
+            # unknown attribute as a search of its subtree for a tag of that name)
+            gone.update(id(d) for d in (element, *element.find_all(True)))
             element.decompose()
     return (str(soup) if removals else html), removals, held
+
+
+# A compound selector of a tag and class, id or attribute parts: the shape selector rules use.
+_COMPOUND = re.compile(
+    r"""([a-zA-Z][\w-]*)?((?:\.[\w-]+|\#[\w-]+|\[[\w-]+(?:[*~|^$]?=(?:"[^"]*"|'[^']*'|[^\]]*))?\])*)"""
+)
+_PART = re.compile(
+    r"""\.([\w-]+)|\#([\w-]+)|\[([\w-]+)(?:[*~|^$]?=(?:"([^"]*)"|'([^']*)'|([^\]]*)))?\]"""
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _matcher(selectors: tuple[str, ...]) -> Callable[[Tag], bool]:
+    """Whether an element matches any of these selectors.
+
+    soupsieve matches every element against every selector in pure Python, which was most of
+    a page's time. Each compound selector first gets a cheap necessary condition (its tag, or
+    its first class, id or attribute value as a substring, ignoring case); only elements that
+    pass it are matched by soupsieve, so the answer is soupsieve's own.
+    """
+    compiled = soupsieve.compile(", ".join(selectors))
+    tests: list[tuple[str | None, str | None, str]] = []
+    for selector in selectors:
+        found = _COMPOUND.fullmatch(selector.strip())
+        if found is None or not (found.group(1) or found.group(2)):
+            return lambda element: bool(compiled.match(element))
+        tag = found.group(1).lower() if found.group(1) else None
+        part = _PART.search(found.group(2) or "")
+        if part is None:
+            tests.append((tag, None, ""))
+            continue
+        cls, ident, attr = part.group(1), part.group(2), part.group(3)
+        value = cls or ident or next((v for v in part.group(4, 5, 6) if v is not None), "")
+        name = "class" if cls else "id" if ident else attr.lower()
+        tests.append((tag, name, value.lower()))
+
+    def matches(element: Tag) -> bool:
+        for tag, attr, value in tests:
+            if tag is not None and element.name != tag:
+                continue
+            if attr is not None:
+                raw = element.get(attr)
+                if raw is None:
+                    continue
+                text = " ".join(raw) if isinstance(raw, list) else str(raw)
+                if value not in text.lower():
+                    continue
+            return bool(compiled.match(element))
+        return False
+
+    return matches
 
 
 def _covered(text: str, lines: list[tuple[str, int]]) -> int:

@@ -138,3 +138,26 @@ def test_errors_survive_crossing_a_process_boundary() -> None:
         again = pickle.loads(pickle.dumps(error))
         assert type(again) is type(error) and str(again) == str(error)
     assert load_ruleset(ROOT / "rules")
+
+
+def test_the_fast_selector_matcher_agrees_with_soupsieve(ruleset: Ruleset) -> None:
+    import soupsieve
+    from bs4 import BeautifulSoup
+
+    from ingest.html import _matcher
+
+    page = article("Talks resume in Brussels", "Body") + (
+        '<aside class="Sidebar widget-area"><nav role="navigation"><a rel="tag nofollow">t</a>'
+        '</nav></aside><div id="toc_container" class="x-Share-y"><figcaption>c</figcaption>'
+        '<form><p class="toc">p</p></form></div><template><div class="share">inert</div></template>'
+    )
+    elements = BeautifulSoup(page, "html.parser").find_all(True)
+    selector_sets = [r.selectors for r in ruleset.rules if r.scope == "html"] + [
+        ("div p", '[class*="share" i]'),  # combinators and flags take soupsieve's own path
+        ("aside nav[role]",),
+    ]
+    for selectors in selector_sets:
+        fast = _matcher(tuple(selectors))
+        exact = soupsieve.compile(", ".join(selectors))
+        assert [fast(e) for e in elements] == [bool(exact.match(e)) for e in elements], selectors
+    assert any(_matcher(("nav",))(e) for e in elements)
