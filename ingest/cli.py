@@ -287,7 +287,7 @@ def diff_command(
     rules treat differently, and which articles change: review a rule change before committing.
     """
     from ingest.inputs import expand_paths
-    from ingest.review import compare, view_article
+    from ingest.review import compare, unified, view_article
 
     ruleset = _load(rules_dir)
     baseline = _load(baseline_rules) if baseline_rules else None
@@ -315,7 +315,7 @@ def diff_command(
         if as_json:
             records.append(view.to_json())
         elif fmt == "unified":
-            out.out(_unified(view), end="", highlight=False)
+            out.out(unified(view), end="", highlight=False)
         else:
             _print_marked(out, view)
     if as_json:
@@ -360,12 +360,6 @@ def _print_comparison(out: Console, comparison: Any) -> None:
         for change in changes:
             rules = ", ".join(change.rules) or "?"
             out.print(Text(f"{sign} [{rules}] {change.text}", style=style))
-
-
-def _unified(view: Any) -> str:
-    from ingest.review import unified
-
-    return unified(view)
 
 
 @main.command("audit")

@@ -206,7 +206,7 @@ def clean(
         found = judge("\n".join(t for t in p.texts if t))
         return found[0] if found else UNDETERMINED
 
-    prefilter = _prefilter(ruleset.id, tuple(r for _, r in pattern_rules))
+    prefilter = _prefilter(tuple(r for _, r in pattern_rules))
     passes = 0
     current = _Pass(lines)
     while passes < options.max_passes:
@@ -258,7 +258,7 @@ _Indexed = list[tuple[int, Rule]]
 
 
 @functools.lru_cache(maxsize=64)
-def _prefilter(ruleset_id: str, rules: tuple[Rule, ...]) -> Callable[[str, _Indexed], _Indexed]:
+def _prefilter(rules: tuple[Rule, ...]) -> Callable[[str, _Indexed], _Indexed]:
     """One scan of the text per group of patterns: the rules that match it anywhere.
 
     An RE2 set answers "which of these patterns match?" in a single scan; only those rules

@@ -145,7 +145,7 @@ def view_article(
     doc = read_document(path, read or ReadOptions())
     prep = prepare_document(doc, ruleset, url=url)
     record = _current_record(clean_dir, doc.key, doc.data, ruleset)
-    if record is not None and clean_dir is not None:
+    if record is not None:
         meta, body = record
     else:
         result, meta = clean_prepared(prep, ruleset)

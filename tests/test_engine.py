@@ -255,7 +255,7 @@ def test_the_prefilter_skips_rules_that_cannot_match(ruleset: Ruleset) -> None:
     from ingest import engine
 
     rules = tuple(r for r in ruleset.rules if r.compiled is not None)
-    pick = engine._prefilter(ruleset.id, rules)
+    pick = engine._prefilter(rules)
     text = "You have 55% of this article left to read. The rest is for subscribers only."
     picked = [r.id for _, r in pick(text, list(enumerate(rules)))]
     assert "paywall-percent-left-en" in picked
