@@ -57,7 +57,7 @@ def _page(args: tuple[str, dict[str, Any], str]) -> dict[str, Any]:
         page = extract(html, _RULES, url=url, site=site)
     except ExtractError:
         page = Page(text="")
-    result = clean(page.text, _RULES, site=site, headline=page.title)
+    result = clean(page.text, _RULES, site=site, headline=page.title, links=page.links)
     removed = [(r.rule, _norm(r.text)) for r in (*page.removals, *result.removals)]
     return {
         "url": url,

@@ -46,7 +46,7 @@ def _body(args: tuple[str, dict[str, Any], str]) -> str:
         page = extract(html, _RULES, url=url, site=site_of(url))
     except ExtractError:
         return ""
-    return clean(page.text, _RULES, site=site_of(url), headline=page.title).text
+    return clean(page.text, _RULES, site=site_of(url), headline=page.title, links=page.links).text
 
 
 def _detect(text: str, max_length: int | None = None) -> str:

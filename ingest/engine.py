@@ -32,6 +32,8 @@ _SCOPE_PRIORITY = {"line": 0, "block": 1, "span": 2, "tail": 3}
 # Residue rules describe shapes, not wording; a line both kinds match is credited to the other.
 _CATCH_ALL = frozenset({"junk"})
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+# what extraction puts before a list item's text
+_LIST_MARKS = "-*•·»\u203a> \t"
 # Patterns per RE2 set, and the memory each set's automaton may use.
 _SET_SIZE = 32
 _SET_MEMORY = 64 << 20
@@ -173,13 +175,15 @@ def clean(
     *,
     site: str | None = None,
     headline: str | None = None,
+    links: frozenset[str] = frozenset(),
     options: CleanOptions | None = None,
 ) -> CleanResult:
     """Clean `text` with `ruleset`. `site` (a domain) enables that site's scoped rules.
 
     `headline` is the page's known title (from HTML metadata): it is the result's title, and
     lines repeating it leave the body. Without it the first line is the title when it reads
-    like one, and it stays as the body's first line.
+    like one, and it stays as the body's first line. `links` are the texts of the page's links
+    (`ingest.html.link_texts`); pasted text has none.
     """
     options = options or CleanOptions()
     raw = normalize(text)
@@ -207,6 +211,11 @@ def clean(
         return found[0] if found else UNDETERMINED
 
     prefilter = _prefilter(tuple(r for _, r in pattern_rules))
+    # The body's language is needed by the foreign-language check alone, and detection is most
+    # of the cost of cleaning: the other rules settle first, so that the body is judged once
+    # (twice when a foreign run goes), and the final judgement is the one the result reports.
+    textual = [(i, r) for i, r in builtin_rules if r.scope != "foreign-language"]
+    by_language = [(i, r) for i, r in builtin_rules if r.scope == "foreign-language"]
     passes = 0
     current = _Pass(lines)
     while passes < options.max_passes:
@@ -217,16 +226,19 @@ def clean(
         lines, changed_a = state.apply(current, candidates)
         if changed_a:
             current = _Pass(lines)
-        candidates = [
-            c
-            for i, r in builtin_rules
-            for c in _builtin(r, i, current, body_language, judge, headline)
-        ]
+        candidates = [c for i, r in textual for c in _builtin(r, i, current, headline, links)]
         lines, changed_b = state.apply(current, candidates)
         if changed_b:
             current = _Pass(lines)
-        if not (changed_a or changed_b):
+        if (changed_a or changed_b) and passes < options.max_passes:
+            continue
+        candidates = [
+            c for i, r in by_language for c in _foreign(r, i, current, body_language, judge)
+        ]
+        lines, changed_c = state.apply(current, candidates)
+        if not changed_c:
             break
+        current = _Pass(lines)
 
     final = current
     head = None if headline else find_headline(final.texts)
@@ -356,12 +368,7 @@ def _facts(rule: Rule, groups: dict[str, str | None]) -> tuple[tuple[str, FactVa
 
 
 def _builtin(
-    rule: Rule,
-    order: int,
-    p: _Pass,
-    body_language: Callable[[_Pass], Language],
-    judge: Callable[[str], list[Language]],
-    known: str | None,
+    rule: Rule, order: int, p: _Pass, known: str | None, links: frozenset[str]
 ) -> Iterable[_Candidate]:
     if rule.scope == "repeated-headline":
         if known:  # a page's title: every copy of it leaves the body
@@ -374,11 +381,30 @@ def _builtin(
         for i in range(start, len(p.lines)):
             if p.texts[i] and headline_key(p.texts[i]) == key:
                 yield _Candidate(rule, order, i, i)
-    elif rule.scope == "foreign-language":
-        content = [i for i, t in enumerate(p.texts) if t]
-        article = body_language(p)
-        for lo, hi in foreign_edge_runs([p.texts[i] for i in content], article, judge):
-            yield _Candidate(rule, order, content[lo], content[hi])
+    elif rule.scope == "link-tail" and links:
+        # the lines that end the text and are each one whole link of the page: a list of other
+        # pages' headlines that extraction took in with the article
+        run = []
+        for i in reversed(range(len(p.lines))):
+            if p.texts[i] and " ".join(p.texts[i].lstrip(_LIST_MARKS).split()) not in links:
+                break
+            run.append(i)
+        content = [i for i in run if p.texts[i]]
+        if content:
+            yield _Candidate(rule, order, content[-1], content[0])
+
+
+def _foreign(
+    rule: Rule,
+    order: int,
+    p: _Pass,
+    body_language: Callable[[_Pass], Language],
+    judge: Callable[[str], list[Language]],
+) -> Iterable[_Candidate]:
+    content = [i for i, t in enumerate(p.texts) if t]
+    article = body_language(p)
+    for lo, hi in foreign_edge_runs([p.texts[i] for i in content], article, judge):
+        yield _Candidate(rule, order, content[lo], content[hi])
 
 
 class _State:

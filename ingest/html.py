@@ -10,13 +10,15 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import soupsieve
 import trafilatura
 from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString
 
 from ingest.engine import HeldBack, Removal
 from ingest.errors import ExtractError
@@ -28,6 +30,8 @@ _DATE_CONFIG = {"original_date": True, "extensive_search": True, "max_date": "20
 _LOST_WORDS = 20
 _MIN_LOST_WORDS = 4
 _OPENING_WORDS = 8
+# A link of fewer words ("More", "Home", "Next page") is not a headline of another article.
+_LINK_WORDS = 3
 _NEVER = frozenset({"html", "body", "main", "article"})
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 
@@ -53,6 +57,18 @@ class Page:
     description: str | None = None
     removals: tuple[Removal, ...] = ()
     held_back: tuple[HeldBack, ...] = field(default=())
+    # the page's link texts, for the text rules that look at links (scope "link-tail")
+    links: frozenset[str] = frozenset()
+
+
+class Stripped(NamedTuple):
+    """A page after its selector rules: what is left, what went, what was held back, and
+    the texts of its links (taken before anything was removed)."""
+
+    html: str
+    removals: list[Removal]
+    held_back: list[HeldBack]
+    links: frozenset[str]
 
 
 def html_charset(data: bytes) -> str | None:
@@ -72,7 +88,7 @@ def extract(
 ) -> Page:
     options = options or ExtractOptions()
     original = _extract_text(html, url, options)
-    stripped, removals, held = remove_elements(
+    stripped, removals, held, links = remove_elements(
         html, ruleset, site=site, options=options, article=original
     )
     text = original
@@ -94,6 +110,7 @@ def extract(
         description=_clean(meta.description),
         removals=tuple(removals),
         held_back=tuple(held),
+        links=links,
     )
 
 
@@ -105,7 +122,10 @@ def _extract_text(html: str, url: str | None, options: ExtractOptions) -> str:
         favor_precision=options.favor_precision,
         include_tables=options.include_tables,
     )
-    return (getattr(document, "text", None) or "") if document is not None else ""
+    text = (getattr(document, "text", None) or "") if document is not None else ""
+    # as trafilatura.extract() returns its text: composed and decomposed spellings of a
+    # character (Bengali ড়/য় come both ways in one page) are then one string
+    return unicodedata.normalize("NFC", text)
 
 
 def _guard_extraction(original_text: str, stripped_text: str, removals: list[Removal]) -> str:
@@ -167,7 +187,7 @@ def remove_elements(
     site: str | None = None,
     options: ExtractOptions | None = None,
     article: str = "",
-) -> tuple[str, list[Removal], list[HeldBack]]:
+) -> Stripped:
     """Apply the ruleset's selector rules to a page: the page without them, and the record.
 
     `article` is trafilatura's extraction of the unmodified page: an element holding most of
@@ -189,19 +209,20 @@ def remove_elements(
     # not part of the page
     inert = {id(d) for t in soup.find_all("template") for d in t.find_all(True)}
     elements = [e for e in soup.find_all(True) if id(e) not in inert]
+    links = link_texts(elements)
     gone: set[int] = set()
-    for rule in ruleset.rules:
-        if rule.scope != "html" or not rule.applies_to(site):
-            continue
-        matches = _matcher(rule.selectors)
-        for element in elements:
-            if id(element) in gone or not matches(element):
+    rules = [r for r in ruleset.rules if r.scope == "html" and r.applies_to(site)]
+    candidates = _candidates(tuple(r.selectors for r in rules), elements)
+    for rule, maybe in zip(rules, candidates, strict=True):
+        compiled = soupsieve.compile(", ".join(rule.selectors))
+        for element in maybe:
+            if id(element) in gone or not compiled.match(element):
                 continue
             selector = next(s for s in rule.selectors if soupsieve.match(s, element))
-            text = " ".join(element.get_text(" ").split())
+            text = _nfc(element)
             words = len(text.split())
             line = element.sourceline or 0
-            lines = (line, line + str(element).count("\n"))
+            lines = (line, line + _newlines(element))
             prose = words - sum(len(a.get_text(" ").split()) for a in element.find_all("a"))
             too_much_prose = rule.max_words is not None and prose > rule.max_words
             holds_article = (
@@ -223,7 +244,36 @@ def remove_elements(
             # unknown attribute as a search of its subtree for a tag of that name)
             gone.update(id(d) for d in (element, *element.find_all(True)))
             element.decompose()
-    return (str(soup) if removals else html), removals, held
+    return Stripped(str(soup) if removals else html, removals, held, links)
+
+
+def _nfc(element: Tag) -> str:
+    """An element's text as the extracted text spells it: whitespace runs as one space, NFC."""
+    return unicodedata.normalize("NFC", " ".join(element.get_text(" ").split()))
+
+
+def _newlines(element: Tag) -> int:
+    """The newlines in an element's HTML, as str(element).count("\\n") would give them without
+    serialising it (which, for every removed element, cost more than matching selectors)."""
+    count = 0
+    for node in (element, *element.descendants):
+        if isinstance(node, Tag):
+            for value in node.attrs.values():
+                count += (
+                    sum(v.count("\n") for v in value)
+                    if isinstance(value, list)
+                    else str(value).count("\n")
+                )
+        elif isinstance(node, NavigableString):  # text, comments, scripts
+            count += node.count("\n")
+    return count
+
+
+def link_texts(elements: Iterable[Tag]) -> frozenset[str]:
+    """The whitespace-normalised texts of the links among these elements that are long enough
+    to be another article's headline."""
+    texts = (_nfc(e) for e in elements if e.name == "a")
+    return frozenset(t for t in texts if len(t.split()) >= _LINK_WORDS)
 
 
 # A compound selector of a tag and class, id or attribute parts: the shape selector rules use.
@@ -235,46 +285,84 @@ _PART = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=256)
-def _matcher(selectors: tuple[str, ...]) -> Callable[[Tag], bool]:
-    """Whether an element matches any of these selectors.
+class _Index(NamedTuple):
+    """Cheap necessary conditions for a list of selector rules, answered for all rules at once."""
+
+    everything: tuple[int, ...]  # rules with a selector of another shape: soupsieve decides
+    by_tag: dict[str, tuple[int, ...]]
+    # per attribute: one scan for every needle, and for a needle found, the rules (with the
+    # tag they require) of it and of each needle it contains
+    scans: dict[str, tuple[re.Pattern[str], dict[str, tuple[tuple[int, str | None], ...]]]]
+
+
+@functools.lru_cache(maxsize=64)
+def _index(selector_sets: tuple[tuple[str, ...], ...]) -> _Index:
+    everything: list[int] = []
+    by_tag: dict[str, set[int]] = {}
+    needles: dict[str, dict[str, set[tuple[int, str | None]]]] = {}
+    for rule, selectors in enumerate(selector_sets):
+        tests = [_cheap_test(s) for s in selectors]
+        if any(t is None for t in tests):
+            everything.append(rule)
+            continue
+        for tag, attr, value in filter(None, tests):
+            if attr is None:
+                by_tag.setdefault(tag or "", set()).add(rule)
+            else:
+                needles.setdefault(attr, {}).setdefault(value, set()).add((rule, tag))
+    scans = {}
+    for attr, table in needles.items():
+        ordered = sorted(table, key=len, reverse=True)  # at each place the longest is found...
+        # ...and a needle found brings every needle inside it, which also occurs there
+        closure = {
+            n: tuple(sorted({hit for m in ordered if m in n for hit in table[m]}, key=str))
+            for n in ordered
+        }
+        scan = re.compile("(?=(" + "|".join(map(re.escape, ordered)) + "))")
+        scans[attr] = (scan, closure)
+    tags = {t: tuple(sorted(r)) for t, r in by_tag.items()}
+    return _Index(tuple(everything), tags, scans)
+
+
+def _cheap_test(selector: str) -> tuple[str | None, str | None, str] | None:
+    """A compound selector's tag, or its first class, id or attribute value (lower case, as a
+    substring of the attribute); None for selectors of another shape."""
+    found = _COMPOUND.fullmatch(selector.strip())
+    if found is None or not (found.group(1) or found.group(2)):
+        return None
+    tag = found.group(1).lower() if found.group(1) else None
+    part = _PART.search(found.group(2) or "")
+    if part is None:
+        return (tag, None, "")
+    cls, ident, attr = part.group(1), part.group(2), part.group(3)
+    value = cls or ident or next((v for v in part.group(4, 5, 6) if v is not None), "")
+    name = "class" if cls else "id" if ident else attr.lower()
+    return (tag, name, value.lower())
+
+
+def _candidates(selector_sets: tuple[tuple[str, ...], ...], elements: list[Tag]) -> list[list[Tag]]:
+    """For each selector rule, the elements (in document order) that may match it.
 
     soupsieve matches every element against every selector in pure Python, which was most of
-    a page's time. Each compound selector first gets a cheap necessary condition (its tag, or
-    its first class, id or attribute value as a substring, ignoring case); only elements that
-    pass it are matched by soupsieve, so the answer is soupsieve's own.
+    a page's time. One walk over the page tests all rules' cheap conditions at once (a tag, or
+    a class, id or attribute substring, ignoring case); soupsieve then decides only among
+    these, so the answer is soupsieve's own.
     """
-    compiled = soupsieve.compile(", ".join(selectors))
-    tests: list[tuple[str | None, str | None, str]] = []
-    for selector in selectors:
-        found = _COMPOUND.fullmatch(selector.strip())
-        if found is None or not (found.group(1) or found.group(2)):
-            return lambda element: bool(compiled.match(element))
-        tag = found.group(1).lower() if found.group(1) else None
-        part = _PART.search(found.group(2) or "")
-        if part is None:
-            tests.append((tag, None, ""))
-            continue
-        cls, ident, attr = part.group(1), part.group(2), part.group(3)
-        value = cls or ident or next((v for v in part.group(4, 5, 6) if v is not None), "")
-        name = "class" if cls else "id" if ident else attr.lower()
-        tests.append((tag, name, value.lower()))
-
-    def matches(element: Tag) -> bool:
-        for tag, attr, value in tests:
-            if tag is not None and element.name != tag:
+    index = _index(selector_sets)
+    found: list[list[Tag]] = [[] for _ in selector_sets]
+    for element in elements:
+        rules = set(index.everything)
+        rules.update(index.by_tag.get(element.name, ()))
+        for attr, (scan, closure) in index.scans.items():
+            raw = element.attrs.get(attr)
+            if raw is None:
                 continue
-            if attr is not None:
-                raw = element.get(attr)
-                if raw is None:
-                    continue
-                text = " ".join(raw) if isinstance(raw, list) else str(raw)
-                if value not in text.lower():
-                    continue
-            return bool(compiled.match(element))
-        return False
-
-    return matches
+            text = (" ".join(raw) if isinstance(raw, list) else str(raw)).lower()
+            for needle in set(scan.findall(text)):
+                rules.update(r for r, tag in closure[needle] if tag is None or tag == element.name)
+        for rule in rules:
+            found[rule].append(element)
+    return found
 
 
 def _covered(text: str, lines: list[tuple[str, int]]) -> int:

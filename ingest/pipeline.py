@@ -103,8 +103,15 @@ def clean_document(
 def clean_prepared(
     prep: Prepared, ruleset: Ruleset, options: CleanOptions | None = None
 ) -> tuple[CleanResult, dict[str, Any]]:
-    headline = prep.page.title if prep.page else None
-    result = clean(prep.text, ruleset, site=prep.site, headline=headline, options=options)
+    page = prep.page
+    result = clean(
+        prep.text,
+        ruleset,
+        site=prep.site,
+        headline=page.title if page else None,
+        links=page.links if page else frozenset(),
+        options=options,
+    )
     if prep.page is not None and not result.text:
         raise ExtractError(
             f"{prep.source.source}: no article text left once the page's furniture was removed "

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup
 
 from ingest.engine import CleanOptions, clean
-from ingest.html import remove_elements
+from ingest.html import link_texts, remove_elements
 from ingest.rules import Case, Rule, Ruleset, rule_errors
 
 # The guard protects articles from misfiring rules; an example is all boilerplate by design.
@@ -59,19 +59,22 @@ def _check_rule(rule: Rule, ruleset: Ruleset) -> Iterator[str]:
     site = rule.sites[0] if rule.sites else None
     for example in rule.examples.remove:
         if rule.scope == "html":
-            stripped, removals, _ = remove_elements(_FILLER + example, alone, site=site)
+            stripped, removals, _, _ = remove_elements(_FILLER + example, alone, site=site)
             if _page_text(stripped) != _page_text(_FILLER) or not removals:
                 yield f"did not remove the HTML example {example!r}"
             continue
-        result = clean(example, alone, site=site, options=_NO_GUARD)
+        text, links = _example_text(rule, example)
+        result = clean(text, alone, site=site, links=links, options=_NO_GUARD)
         if result.text:
             yield f"left {result.text!r} of the remove example {example!r}"
     for example in rule.examples.keep:
         if rule.scope == "html":
-            _, removals, _ = remove_elements(example, alone, site=site)
+            _, removals, _, _ = remove_elements(example, alone, site=site)
             texts = [r.text for r in removals]
         else:
-            texts = [r.text for r in clean(example, alone, site=site, options=_NO_GUARD).removals]
+            text, links = _example_text(rule, example)
+            result = clean(text, alone, site=site, links=links, options=_NO_GUARD)
+            texts = [r.text for r in result.removals]
         if texts:
             yield f"removed {texts!r} from the keep example {example!r}"
     for case in rule.examples.cases:
@@ -80,10 +83,27 @@ def _check_rule(rule: Rule, ruleset: Ruleset) -> Iterator[str]:
 
 def _check_case(rule: Rule, case: Case, ruleset: Ruleset) -> Iterator[str]:
     site = rule.sites[0] if rule.sites else None
-    got = clean(case.text, ruleset.only(rule.id), site=site, options=_NO_GUARD).text
+    text, links = _example_text(rule, case.text)
+    got = clean(text, ruleset.only(rule.id), site=site, links=links, options=_NO_GUARD).text
     want = clean(case.clean, ruleset.only()).text  # the same blank-line normalisation
     if got != want:
         yield f"turned {case.text!r} into {got!r}, not {want!r}"
+
+
+def _example_text(rule: Rule, example: str) -> tuple[str, frozenset[str]]:
+    """The text a rule's example stands for, and the page's links.
+
+    A rule that looks at links has HTML examples: their paragraphs, headings and list items
+    become lines as trafilatura writes them ("- " before an item).
+    """
+    if rule.scope != "link-tail":
+        return example, frozenset()
+    soup = BeautifulSoup(example, "html.parser")
+    lines = [
+        ("- " if e.name == "li" else "") + " ".join(e.get_text(" ").split())
+        for e in soup.find_all(["p", "li", "h1", "h2", "h3", "h4", "h5", "h6"])
+    ]
+    return "\n".join(lines), link_texts(soup.find_all("a"))
 
 
 def _page_text(html: str) -> str:

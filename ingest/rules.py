@@ -22,12 +22,12 @@ import soupsieve
 from ingest.errors import RuleError
 
 Scope: TypeAlias = Literal[
-    "line", "span", "block", "tail", "html", "repeated-headline", "foreign-language"
+    "line", "span", "block", "tail", "html", "repeated-headline", "foreign-language", "link-tail"
 ]
 FactValue: TypeAlias = bool | int | float | str
 
 PATTERN_SCOPES: frozenset[str] = frozenset({"line", "span", "block", "tail"})
-BUILTIN_SCOPES: frozenset[str] = frozenset({"repeated-headline", "foreign-language"})
+BUILTIN_SCOPES: frozenset[str] = frozenset({"repeated-headline", "foreign-language", "link-tail"})
 HTML_SCOPE = "html"
 
 CATEGORIES: frozenset[str] = frozenset(

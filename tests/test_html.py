@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 from ingest import InputError, RuleError, Ruleset, load_ruleset
-from ingest.html import extract, remove_elements
+from ingest.html import Page, extract, remove_elements
+from ingest.metadata import Source
+from ingest.pipeline import Prepared, clean_prepared
 
 from .helpers import run_ingest
 from .httpserver import article
@@ -17,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_selector_rules_remove_furniture_and_record_it(ruleset: Ruleset) -> None:
     page = article("Talks resume in Brussels", "Body")
-    stripped, removals, held = remove_elements(page, ruleset)
+    stripped, removals, held, _ = remove_elements(page, ruleset)
     assert "Facebook" not in stripped and "<nav>" not in stripped
     assert {r.rule for r in removals} >= {"html-share-bar", "html-navigation"}
     share = next(r for r in removals if r.rule == "html-share-bar")
@@ -30,7 +33,7 @@ def test_an_article_container_a_broad_selector_matches_is_held_back(ruleset: Rul
         f"<p>Paragraph {i} of the story, with enough words to be prose.</p>" for i in range(30)
     )
     page = f'<html><body><div class="post share-enabled">{body}</div><p>x</p></body></html>'
-    stripped, removals, held = remove_elements(page, ruleset)
+    stripped, removals, held, _ = remove_elements(page, ruleset)
     assert removals == []
     assert [h.rule for h in held] == ["html-share-bar"]
     assert "Paragraph 29" in stripped
@@ -140,24 +143,75 @@ def test_errors_survive_crossing_a_process_boundary() -> None:
     assert load_ruleset(ROOT / "rules")
 
 
-def test_the_fast_selector_matcher_agrees_with_soupsieve(ruleset: Ruleset) -> None:
+def test_the_selector_prefilter_never_hides_a_match_from_soupsieve(ruleset: Ruleset) -> None:
     import soupsieve
     from bs4 import BeautifulSoup
 
-    from ingest.html import _matcher
+    from ingest.html import _candidates
 
     page = article("Talks resume in Brussels", "Body") + (
         '<aside class="Sidebar widget-area"><nav role="navigation"><a rel="tag nofollow">t</a>'
         '</nav></aside><div id="toc_container" class="x-Share-y"><figcaption>c</figcaption>'
         '<form><p class="toc">p</p></form></div><template><div class="share">inert</div></template>'
+        '<div class="sharedaddy"><span class="a2a_kit">x</span></div>'
     )
     elements = BeautifulSoup(page, "html.parser").find_all(True)
     selector_sets = [r.selectors for r in ruleset.rules if r.scope == "html"] + [
         ("div p", '[class*="share" i]'),  # combinators and flags take soupsieve's own path
         ("aside nav[role]",),
+        ('[class*="share"]',),  # found inside "sharedaddy", the longer needle at that place
+        ('[class*="sharedaddy"]', 'span[class*="a2a"]', "nav"),
     ]
-    for selectors in selector_sets:
-        fast = _matcher(tuple(selectors))
+    found = _candidates(tuple(tuple(s) for s in selector_sets), elements)
+    for selectors, maybe in zip(selector_sets, found, strict=True):
         exact = soupsieve.compile(", ".join(selectors))
-        assert [fast(e) for e in elements] == [bool(exact.match(e)) for e in elements], selectors
-    assert any(_matcher(("nav",))(e) for e in elements)
+        matched = [e for e in elements if exact.match(e)]
+        assert [e for e in maybe if exact.match(e)] == matched, selectors
+    # the last set is of compound selectors only: the prefilter must narrow it down
+    assert 0 < len(found[-1]) < len(elements) // 2
+
+
+def test_extract_keeps_the_texts_of_the_pages_links(ruleset: Ruleset) -> None:
+    html = article("Talks resume in Brussels", "Body").replace(
+        "</article>",
+        '<p><a href="/t">Ten  breakfast tips\nfor a flat stomach</a></p><a href="/">Next page</a>'
+        "</article>",
+    )
+    links = extract(html, ruleset, url="https://example.org/a").links
+    assert "Ten breakfast tips for a flat stomach" in links
+    assert "Next page" not in links, "two words are a button, not a headline"
+
+
+def test_a_trailing_list_of_links_to_other_articles_leaves_the_body(ruleset: Ruleset) -> None:
+    teasers = ["Ten breakfast tips for a flat stomach", "Why the night train is back"]
+    story = "The council met on Monday and agreed the budget after a long debate."
+    text = "\n".join([story, "- Schools get the largest share", story, "You might like:", *teasers])
+    links = frozenset({*teasers, "Schools get the largest share"})
+    page = Page(text=text, links=links)
+    prep = Prepared(text, Source("page.html", b"", None, None, None, None), None, page)
+    result, meta = clean_prepared(prep, ruleset)
+    assert result.text.endswith("You might like:")
+    assert "Schools get the largest share" in result.text, "a link list inside the text stays"
+    removed = [r for r in meta["removed"] if r["rule"] == "related-link-tail"]
+    assert len(removed) == 1 and removed[0]["text"] == "\n".join(teasers)
+    assert clean_prepared(replace(prep, page=Page(text=text)), ruleset)[0].text.endswith(
+        teasers[-1]
+    ), "without the page's links nothing is known to be a link"
+
+
+def test_page_text_is_nfc_as_trafilatura_extract_gives_it(ruleset: Ruleset) -> None:
+    # U+09DF is excluded from composition: NFC spells it as U+09AF U+09BC, and a page that
+    # mixes both spellings must give one.
+    html = (
+        article("Talks resume in Brussels", "Body")
+        .replace(
+            "Body paragraph 1",
+            "Body paragraph 1 \u0995\u09c1\u09b7\u09cd\u099f\u09bf\u09df\u09be",
+        )
+        .replace("Facebook", "Cafe\u0301book")
+    )
+    page = extract(html, ruleset, url="https://example.org/a")
+    assert "\u0995\u09c1\u09b7\u09cd\u099f\u09bf\u09af\u09bc\u09be" in page.text
+    assert "\u09df" not in page.text
+    # removals are spelled like the text, so that they can be found in it
+    assert "Caf\u00e9book Twitter" in [r.text for r in page.removals]
