@@ -23,7 +23,14 @@ from typing import Any
 import re2
 
 from ingest.headline import find_headline, headline_key
-from ingest.language import UNDETERMINED, Language, foreign_edge_runs, probabilities
+from ingest.language import (
+    LINE_TRIALS,
+    TRIALS,
+    UNDETERMINED,
+    Language,
+    foreign_edge_runs,
+    probabilities,
+)
 from ingest.rules import BUILTIN_SCOPES, FactValue, Rule, Ruleset
 
 # Lines at the edges are tried before rules that need context to fire; specific scopes first
@@ -199,15 +206,15 @@ def clean(
 
     state = _State(total_words, options)
     # Detection dominates the cost of cleaning; passes see the same lines again.
-    judged: dict[str, list[Language]] = {}
+    judged: dict[tuple[str, int], list[Language]] = {}
 
-    def judge(text: str) -> list[Language]:
-        if text not in judged:
-            judged[text] = probabilities(text)
-        return judged[text]
+    def judge(text: str, trials: int = LINE_TRIALS) -> list[Language]:
+        if (text, trials) not in judged:
+            judged[text, trials] = probabilities(text, trials)
+        return judged[text, trials]
 
     def body_language(p: _Pass) -> Language:
-        found = judge("\n".join(t for t in p.texts if t))
+        found = judge("\n".join(t for t in p.texts if t), TRIALS)
         return found[0] if found else UNDETERMINED
 
     prefilter = _prefilter(tuple(r for _, r in pattern_rules))
