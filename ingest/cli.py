@@ -169,6 +169,12 @@ def clean_command(
     "--jobs",
     "-j",
     type=click.IntRange(min=1),
+    default=None,
+    help="Processes that extract and clean pages [default: the cores but one].",
+)
+@click.option(
+    "--connections",
+    type=click.IntRange(min=1),
     default=8,
     show_default=True,
     help="Requests in flight overall.",
@@ -206,7 +212,8 @@ def fetch_command(
     out_dir: Path,
     raw_dir: Path,
     timeout: float,
-    jobs: int,
+    jobs: int | None,
+    connections: int,
     per_host: int,
     retries: int,
     max_bytes: int,
@@ -225,6 +232,7 @@ def fetch_command(
     options = FetchOptions(
         timeout=timeout,
         jobs=jobs,
+        connections=connections,
         per_host=per_host,
         retries=retries,
         max_bytes=max_bytes,

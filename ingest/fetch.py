@@ -55,8 +55,10 @@ _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
 @dataclass(frozen=True)
 class FetchOptions:
     timeout: float = 30.0  # seconds per URL, all attempts and waits included
-    jobs: int = 8  # requests in flight overall
+    connections: int = 8  # requests in flight overall
     per_host: int = 2  # requests in flight per host
+    # processes that extract and clean pages; None: one per core but the event loop's
+    jobs: int | None = None
     retries: int = 3  # attempts after the first
     backoff: float = 0.5  # first wait between attempts; doubles each time
     max_retry_after: float = 30.0  # a server's Retry-After is honoured up to this
@@ -114,12 +116,15 @@ async def _fetch_all(
     options: FetchOptions,
     on_done: Callable[[FetchOutcome], None] | None,
 ) -> list[FetchOutcome]:
-    limits = httpx.Limits(max_connections=options.jobs, max_keepalive_connections=options.jobs)
+    limits = httpx.Limits(
+        max_connections=options.connections, max_keepalive_connections=options.connections
+    )
     # Extraction and cleaning are CPU work that holds the GIL for long stretches: in threads
     # they starve the event loop and every deadline fires late. They run in processes.
     workers = ProcessPoolExecutor(
-        # one core stays with the event loop, or deadlines drift while workers start up
-        max_workers=max(1, min((os.cpu_count() or 2) - 1, len(urls))),
+        # by default one core stays with the event loop, or deadlines drift while workers
+        # start up
+        max_workers=max(1, min(options.jobs or (os.cpu_count() or 2) - 1, len(urls))),
         initializer=init_worker,
         initargs=(ruleset.source,),
     ) if Path(ruleset.source).is_dir() else None  # fmt: skip
@@ -161,7 +166,7 @@ class _Fetcher:
         self.workers = workers
         self.ruleset = ruleset
         self.options = options
-        self.everyone = asyncio.Semaphore(options.jobs)
+        self.everyone = asyncio.Semaphore(options.connections)
         self.hosts: dict[str, asyncio.Semaphore] = {}
         self.robots: dict[str, asyncio.Task[urllib.robotparser.RobotFileParser | None]] = {}
 

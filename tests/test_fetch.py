@@ -138,7 +138,7 @@ def test_concurrent_fetch_takes_a_fraction_of_the_sequential_time(
 ) -> None:
     urls = [server.url(f"/delay/{i}") for i in range(30)]
     started = time.perf_counter()
-    outcomes = fetch_urls(urls, RULES, options(tmp_path, jobs=10, per_host=10))
+    outcomes = fetch_urls(urls, RULES, options(tmp_path, connections=10, per_host=10))
     elapsed = time.perf_counter() - started
     assert all(o.ok for o in outcomes)
     sequential = LATENCY * len(urls)
@@ -149,8 +149,29 @@ def test_concurrent_fetch_takes_a_fraction_of_the_sequential_time(
 
 def test_per_host_limit_bounds_requests_in_flight(server: Server, tmp_path: Path) -> None:
     urls = [server.url(f"/delay/{i}") for i in range(8)]
-    fetch_urls(urls, RULES, options(tmp_path, jobs=8, per_host=2))
+    fetch_urls(urls, RULES, options(tmp_path, connections=8, per_host=2))
     assert server.max_in_flight <= 2
+
+
+def test_fetch_output_does_not_depend_on_the_worker_processes(
+    server: Server, tmp_path: Path
+) -> None:
+    urls = [server.url(f"/article/{name}") for name in ("a", "b", "c")] + [
+        server.url("/no-charset")
+    ]
+    written = {}
+    for jobs in (1, 2):
+        base = tmp_path / f"jobs{jobs}"
+        outcomes = fetch_urls(urls, RULES, options(base, jobs=jobs))
+        assert all(o.ok for o in outcomes)
+        written[jobs] = {
+            p.name: json.loads(p.read_text()) | {"fetched_at": None}
+            if p.suffix == ".json"
+            else p.read_bytes()
+            for p in sorted((base / "clean").iterdir())
+        }
+    assert len(written[1]) == 2 * len(urls)
+    assert written[1] == written[2]
 
 
 def test_cleaning_raw_again_reproduces_what_fetch_wrote(server: Server, tmp_path: Path) -> None:
