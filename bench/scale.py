@@ -97,7 +97,10 @@ def fetch_ratio(tmp: Path, count: int, latency: float) -> tuple[float, float]:
     with httpserver.serve() as server:
         urls = [server.url(f"/delay/{i}") for i in range(count)]
         options = FetchOptions(
-            connections=32, per_host=32, raw_dir=tmp / "raw", batch=BatchOptions(out_dir=tmp / "clean")
+            connections=32,
+            per_host=32,
+            raw_dir=tmp / "raw",
+            batch=BatchOptions(out_dir=tmp / "clean"),
         )
         started = time.perf_counter()
         outcomes = fetch_urls(urls, load_ruleset(), options)
