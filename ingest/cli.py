@@ -170,7 +170,7 @@ def clean_command(
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes that extract and clean pages [default: the cores but one].",
+    help="Processes that extract and clean pages [default: one per core].",
 )
 @click.option(
     "--connections",

@@ -57,8 +57,7 @@ class FetchOptions:
     timeout: float = 30.0  # seconds per URL, all attempts and waits included
     connections: int = 8  # requests in flight overall
     per_host: int = 2  # requests in flight per host
-    # processes that extract and clean pages; None: one per core but the event loop's
-    jobs: int | None = None
+    jobs: int | None = None  # processes that extract and clean pages; None: one per core
     retries: int = 3  # attempts after the first
     backoff: float = 0.5  # first wait between attempts; doubles each time
     max_retry_after: float = 30.0  # a server's Retry-After is honoured up to this
@@ -122,9 +121,7 @@ async def _fetch_all(
     # Extraction and cleaning are CPU work that holds the GIL for long stretches: in threads
     # they starve the event loop and every deadline fires late. They run in processes.
     workers = ProcessPoolExecutor(
-        # by default one core stays with the event loop, or deadlines drift while workers
-        # start up
-        max_workers=max(1, min(options.jobs or (os.cpu_count() or 2) - 1, len(urls))),
+        max_workers=max(1, min(options.jobs or (os.cpu_count() or 1), len(urls))),
         initializer=init_worker,
         initargs=(ruleset.source,),
     ) if Path(ruleset.source).is_dir() else None  # fmt: skip
