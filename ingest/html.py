@@ -87,20 +87,24 @@ def extract(
     options: ExtractOptions | None = None,
 ) -> Page:
     options = options or ExtractOptions()
-    original = _extract_text(html, url, options)
+    # The page as it came gives the metadata too, from the same parse: selector rules may
+    # remove the byline or date boxes. (On all 990 dev-set pages the fields equal those of a
+    # separate trafilatura.extract_metadata() call.)
+    document = _bare_extraction(html, url, options, with_metadata=True)
+    original = _text(document)
     stripped, removals, held, links = remove_elements(
         html, ruleset, site=site, options=options, article=original
     )
     text = original
     if removals:
-        text = _guard_extraction(original, _extract_text(stripped, url, options), removals)
+        stripped_text = _text(_bare_extraction(stripped, url, options))
+        text = _guard_extraction(original, stripped_text, removals)
     if not text.strip():
         raise ExtractError(
             f"{source}: no article text found in the page "
             "(is it a listing, a login wall or a page that needs JavaScript?)"
         )
-    # Metadata from the page as it came: selector rules may remove the byline or date boxes.
-    meta = trafilatura.extract_metadata(html, default_url=url, date_config=_DATE_CONFIG)
+    meta = document or trafilatura.extract_metadata(html, default_url=url, date_config=_DATE_CONFIG)
     return Page(
         text=text,
         title=_clean(meta.title),
@@ -114,14 +118,21 @@ def extract(
     )
 
 
-def _extract_text(html: str, url: str | None, options: ExtractOptions) -> str:
-    document = trafilatura.bare_extraction(
+def _bare_extraction(
+    html: str, url: str | None, options: ExtractOptions, *, with_metadata: bool = False
+) -> Any:
+    return trafilatura.bare_extraction(
         html,
         url=url,
         include_comments=options.include_comments,
         favor_precision=options.favor_precision,
         include_tables=options.include_tables,
+        with_metadata=with_metadata,
+        date_extraction_params=dict(_DATE_CONFIG),
     )
+
+
+def _text(document: Any) -> str:
     text = (getattr(document, "text", None) or "") if document is not None else ""
     # as trafilatura.extract() returns its text: composed and decomposed spellings of a
     # character (Bengali ড়/য় come both ways in one page) are then one string
