@@ -315,7 +315,8 @@ def _parse_rule(where: str, index: int, rec: Mapping[str, Any], defines: Mapping
         raise fail("missing 'why'", "say in a sentence what this text is and why it is not news")
     scope = rec.get("scope", "line")
     if scope not in PATTERN_SCOPES | BUILTIN_SCOPES | {HTML_SCOPE}:
-        raise fail(f"unknown scope {scope!r}", f"use one of {sorted(PATTERN_SCOPES)} or 'html'")
+        known = sorted(PATTERN_SCOPES | BUILTIN_SCOPES | {HTML_SCOPE})
+        raise fail(f"unknown scope {scope!r}", f"use one of {known}")
     selectors = _str_tuple(rec.get("selectors", ()), fail, "selectors")
     if scope == HTML_SCOPE:
         if not selectors:
@@ -327,6 +328,9 @@ def _parse_rule(where: str, index: int, rec: Mapping[str, Any], defines: Mapping
                 raise fail(f"bad CSS selector {selector!r}: {exc}", "fix the selector") from exc
     elif selectors:
         raise fail("'selectors' given", "only scope = 'html' takes CSS selectors")
+    if "max_words" in rec and scope != HTML_SCOPE:
+        # it would be silently ignored: text rules are held back by the guard's share instead
+        raise fail("'max_words' given", "only scope = 'html' takes max_words; remove it")
     max_words = rec.get("max_words", _DEFAULT_MAX_WORDS)
     if max_words == 0:
         max_words = None  # no limit: comment sections are long prose by nature

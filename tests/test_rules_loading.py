@@ -55,6 +55,7 @@ def test_a_valid_file_loads_and_gets_a_content_hash_id(tmp_path: Path) -> None:
         (("pattern = ", 'within = "middle 3"\npattern = '), "bad within"),
         (("pattern = ", 'scope = "paragraph"\npattern = '), "unknown scope"),
         (("pattern = ", 'scope = "block"\npattern = '), "missing 'end'"),
+        (("pattern = ", "max_words = 40\npattern = "), "only scope = 'html' takes max_words"),
     ],
 )
 def test_invalid_rules_are_refused_with_file_rule_and_fix(
