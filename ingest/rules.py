@@ -153,31 +153,9 @@ def default_rules_dir() -> Path:
 
 def load_ruleset(directory: Path | str | None = None) -> Ruleset:
     """Load, validate and compile every `*.toml` under `directory` (recursively, sorted)."""
-    root = Path(directory) if directory is not None else default_rules_dir()
-    if not root.is_dir():
-        raise RuleError(str(root), None, "is not a folder", "pass --rules DIR with *.toml files")
-    files = sorted(p for p in root.rglob("*.toml") if p.is_file())
-    if not files:
-        raise RuleError(str(root), None, "holds no *.toml rule files", "pass --rules DIR")
-    digest = hashlib.sha256()
-    docs: list[tuple[str, dict[str, Any]]] = []
-    for path in files:
-        rel = path.relative_to(root).as_posix()
-        data = path.read_bytes()
-        digest.update(rel.encode() + b"\0" + data + b"\0")
-        docs.append((rel, _read_toml(rel, data)))
-    defines = _collect_defines(docs)
-    rules: list[Rule] = []
-    seen: dict[str, str] = {}
-    for rel, doc in docs:
-        for rule in _parse_rules(rel, doc, defines):
-            if rule.id in seen:
-                raise RuleError(
-                    rel, rule.id, f"duplicate id (also in {seen[rule.id]})", "give it a unique id"
-                )
-            seen[rule.id] = rel
-            rules.append(rule)
-    return Ruleset(rules=tuple(rules), id="sha256:" + digest.hexdigest()[:16], source=str(root))
+    root = _rules_root(directory)
+    rules, digest = _walk(root, errors=None)
+    return Ruleset(rules=tuple(rules), id="sha256:" + digest, source=str(root))
 
 
 def rule_errors(directory: Path | str | None = None) -> list[RuleError]:
@@ -185,33 +163,65 @@ def rule_errors(directory: Path | str | None = None) -> list[RuleError]:
 
     `load_ruleset` refuses a ruleset at its first error; `ingest rules lint` wants them all.
     """
+    try:
+        root = _rules_root(directory)
+    except RuleError as exc:
+        return [exc]
+    errors: list[RuleError] = []
+    _walk(root, errors=errors)
+    return errors
+
+
+def _rules_root(directory: Path | str | None) -> Path:
     root = Path(directory) if directory is not None else default_rules_dir()
     if not root.is_dir():
-        return [RuleError(str(root), None, "is not a folder", "pass --rules DIR")]
-    errors: list[RuleError] = []
+        raise RuleError(str(root), None, "is not a folder", "pass --rules DIR with *.toml files")
+    if not any(p.is_file() for p in root.rglob("*.toml")):
+        raise RuleError(str(root), None, "holds no *.toml rule files", "pass --rules DIR")
+    return root
+
+
+def _walk(root: Path, *, errors: list[RuleError] | None) -> tuple[list[Rule], str]:
+    """Read, validate and compile every rule file under `root`: the rules, and a hash of the
+    files. Without `errors` the first problem raises; with it, each problem is added there and
+    the walk goes on with the next file or rule."""
+
+    def report(exc: RuleError) -> None:
+        if errors is None:
+            raise exc
+        errors.append(exc)
+
+    digest = hashlib.sha256()
     docs: list[tuple[str, dict[str, Any]]] = []
     for path in sorted(p for p in root.rglob("*.toml") if p.is_file()):
         rel = path.relative_to(root).as_posix()
+        data = path.read_bytes()
+        digest.update(rel.encode() + b"\0" + data + b"\0")
         try:
-            docs.append((rel, _read_toml(rel, path.read_bytes())))
+            docs.append((rel, _read_toml(rel, data)))
         except RuleError as exc:
-            errors.append(exc)
+            report(exc)
     try:
         defines = _collect_defines(docs)
     except RuleError as exc:
-        errors.append(exc)
+        report(exc)
         defines = {}
+    rules: list[Rule] = []
     seen: dict[str, str] = {}
     for rel, doc in docs:
-        records = doc.get("rule", [])
-        for index, rec in enumerate(records if isinstance(records, list) else []):
+        try:
+            records = _records(rel, doc)
+        except RuleError as exc:
+            report(exc)
+            continue
+        for index, rec in enumerate(records):
             try:
                 rule = _parse_rule(rel, index, rec, defines)
             except RuleError as exc:
-                errors.append(exc)
+                report(exc)
                 continue
             if rule.id in seen:
-                errors.append(
+                report(
                     RuleError(
                         rel,
                         rule.id,
@@ -219,8 +229,10 @@ def rule_errors(directory: Path | str | None = None) -> list[RuleError]:
                         "give it a unique id",
                     )
                 )
-            seen.setdefault(rule.id, rel)
-    return errors
+                continue
+            seen[rule.id] = rel
+            rules.append(rule)
+    return rules, digest.hexdigest()[:16]
 
 
 def rules_from_toml(text: str, where: str = "<string>") -> Ruleset:
@@ -288,10 +300,14 @@ def _expand(pattern: str, defines: Mapping[str, str], fail: Any) -> str:
 
 
 def _parse_rules(where: str, doc: Mapping[str, Any], defines: Mapping[str, str]) -> list[Rule]:
+    return [_parse_rule(where, i, rec, defines) for i, rec in enumerate(_records(where, doc))]
+
+
+def _records(where: str, doc: Mapping[str, Any]) -> list[Any]:
     records = doc.get("rule", [])
     if not isinstance(records, list):
         raise RuleError(where, None, "'rule' must be an array of tables", "write [[rule]]")
-    return [_parse_rule(where, i, rec, defines) for i, rec in enumerate(records)]
+    return records
 
 
 def _parse_rule(where: str, index: int, rec: Mapping[str, Any], defines: Mapping[str, str]) -> Rule:

@@ -66,6 +66,7 @@ def test_lint_reports_every_load_error_at_once(tmp_path: Path) -> None:
         ("b.toml", GOOD),  # the same id again
         ("c.toml", GOOD.replace("demo-subscribe", "bad-regex").replace("^Subscribe now$", "(")),
         ("d.toml", GOOD.replace("demo-subscribe", "empty-match").replace("^Subscribe now$", "x*")),
+        ("e.toml", 'rule = "not a table"'),
     )  # fmt: skip
     result = run_ingest("rules", "lint", "--rules", str(folder), cwd=tmp_path)
     assert result.returncode == 1
@@ -73,6 +74,7 @@ def test_lint_reports_every_load_error_at_once(tmp_path: Path) -> None:
     assert any("'demo-subscribe' in b.toml" in ln and "duplicate id" in ln for ln in lines)
     assert any("'bad-regex' in c.toml" in ln for ln in lines)
     assert any("'empty-match' in d.toml" in ln and "empty" in ln for ln in lines)
+    assert any("e.toml" in ln and "array of tables" in ln for ln in lines), "as loading says"
 
 
 def test_lint_flags_ascii_classes_and_slow_rules(monkeypatch: pytest.MonkeyPatch) -> None:
