@@ -22,7 +22,7 @@ from typing import Any
 
 import re2
 
-from ingest.headline import find_headline, headline_key
+from ingest.headline import find_headline, headline_key, headline_matcher
 from ingest.language import (
     LINE_TRIALS,
     TRIALS,
@@ -379,14 +379,18 @@ def _builtin(
 ) -> Iterable[_Candidate]:
     if rule.scope == "repeated-headline":
         if known:  # a page's title: every copy of it leaves the body
-            key, start = headline_key(known), 0
+            same, start = headline_matcher(known), 0
         else:  # the text's own headline stays; its repeats go
             head = find_headline(p.texts)
             if head is None:
                 return
             key, start = headline_key(p.texts[head]), head + 1
+
+            def same(text: str) -> bool:
+                return headline_key(text) == key
+
         for i in range(start, len(p.lines)):
-            if p.texts[i] and headline_key(p.texts[i]) == key:
+            if p.texts[i] and same(p.texts[i]):
                 yield _Candidate(rule, order, i, i)
     elif rule.scope == "link-tail" and links:
         # the lines that end the text and are each one whole link of the page: a list of other
