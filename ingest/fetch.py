@@ -36,8 +36,8 @@ from ingest.output import atomic_write
 from ingest.pipeline import (
     BatchOptions,
     clean_document,
-    init_worker,
     render,
+    worker_pool,
     worker_ruleset,
     write_outputs,
 )
@@ -120,11 +120,8 @@ async def _fetch_all(
     )
     # Extraction and cleaning are CPU work that holds the GIL for long stretches: in threads
     # they starve the event loop and every deadline fires late. They run in processes.
-    workers = ProcessPoolExecutor(
-        max_workers=max(1, min(options.jobs or (os.cpu_count() or 1), len(urls))),
-        initializer=init_worker,
-        initargs=(ruleset.source,),
-    ) if Path(ruleset.source).is_dir() else None  # fmt: skip
+    jobs = max(1, min(options.jobs or (os.cpu_count() or 1), len(urls)))
+    workers = worker_pool(ruleset, jobs)
     async with httpx.AsyncClient(
         follow_redirects=True,
         max_redirects=options.max_redirects,

@@ -40,6 +40,11 @@ def _factory() -> Any:
     return factory
 
 
+def load_profiles() -> None:
+    """Load langdetect's profiles now rather than at the first detection."""
+    _factory()
+
+
 def letter_count(text: str) -> int:
     return sum(map(str.isalpha, text))
 

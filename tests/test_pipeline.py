@@ -1,0 +1,45 @@
+"""Batches over worker processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from ingest import BatchOptions, clean_paths, rules_from_toml
+
+RULES = rules_from_toml("""
+[[rule]]
+id = "promo"
+category = "newsletter"
+why = "A newsletter prompt on its own line."
+pattern = '^Subscribe to our newsletter$'
+examples.remove = ["Subscribe to our newsletter"]
+examples.keep = ["We subscribe to the view that it was a mistake."]
+""")
+
+
+@pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork", reason="workers inherit only where they fork"
+)
+def test_forked_workers_clean_with_the_parents_ruleset(tmp_path: Path) -> None:
+    # This ruleset has no folder a worker could load it from: the workers must use the
+    # parent's own (compiled RE2 patterns do not pickle, so it cannot be sent to them).
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(4):
+        (inputs / f"{i}.txt").write_text(
+            f"Article {i} says the talks resumed on Monday in Brussels.\n\n"
+            "Subscribe to our newsletter\n\nBoth sides met for six hours.\n",
+            encoding="utf-8",
+        )
+    reports = {
+        jobs: clean_paths([inputs], RULES, BatchOptions(out_dir=tmp_path / str(jobs), jobs=jobs))
+        for jobs in (1, 2)
+    }
+    assert all(not r.failed for r in reports.values()), [o.error for o in reports[2].outcomes]
+    for path in sorted((tmp_path / "1").iterdir()):
+        assert path.read_bytes() == (tmp_path / "2" / path.name).read_bytes()
+    body = (tmp_path / "2" / "0.txt").read_text(encoding="utf-8")
+    assert "Subscribe" not in body and "six hours" in body
