@@ -75,6 +75,6 @@ def headline_matcher(title: str) -> Callable[[str], bool]:
         if not labels:  # a date or a number glued on
             return True
         words = sum(len(w.split()) for w in labels)
-        return mark in _PART_MARKS and words <= _MAX_LABEL_WORDS
+        return bool(mark) and mark in _PART_MARKS and words <= _MAX_LABEL_WORDS
 
     return matches
