@@ -410,6 +410,20 @@ def _parse_rule(where: str, index: int, rec: Mapping[str, Any], defines: Mapping
     )
 
 
+def _re2_hint(detail: str) -> str:
+    """How to fix a pattern RE2 refused, from RE2's own message."""
+    if detail.startswith("invalid repetition size"):
+        return (
+            "RE2 counts at most 1000 repetitions, nested bounds multiplied ({5,200} inside "
+            "{1,12} is 2,400): use + or * for the outer one, or smaller bounds"
+        )
+    if detail.endswith(("(?=", "(?!", "(?<=", "(?<!")):
+        return "RE2 has no lookarounds: match the context, and name the part to remove (?P<cut>...)"
+    if detail.startswith("invalid escape sequence: \\") and detail[-1:].isdigit():
+        return "RE2 has no backreferences: spell the repeated text out"
+    return "see RE2's syntax: https://github.com/google/re2/wiki/Syntax"
+
+
 def _compile(pattern: str, fail: Any, what: str) -> Any:
     options = re2.Options()
     options.log_errors = False
@@ -417,10 +431,7 @@ def _compile(pattern: str, fail: Any, what: str) -> Any:
         compiled = re2.compile("(?m)" + pattern, options)
     except re2.error as exc:
         detail = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
-        raise fail(
-            f"{what} is not valid RE2 syntax: {detail}",
-            "RE2 has no backreferences or lookarounds; rewrite without them",
-        ) from exc
+        raise fail(f"{what} is not valid RE2 syntax: {detail}", _re2_hint(str(detail))) from exc
     if compiled.search("") is not None:
         raise fail(f"{what} matches the empty string", "make it require at least one character")
     if compiled.search(" \n\t\n") is not None:

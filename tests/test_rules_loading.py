@@ -39,8 +39,9 @@ def test_a_valid_file_loads_and_gets_a_content_hash_id(tmp_path: Path) -> None:
     ("change", "message"),
     [
         (("'^MARKER$'", "'(unclosed'"), "not valid RE2 syntax"),
-        (("'^MARKER$'", "'(a)\\1'"), "not valid RE2 syntax"),
-        (("'^MARKER$'", "'(?=look)ahead'"), "not valid RE2 syntax"),
+        (("'^MARKER$'", "'(a)\\1'"), "no backreferences: spell the repeated text out"),
+        (("'^MARKER$'", "'(?=look)ahead'"), "no lookarounds: match the context"),
+        (("'^MARKER$'", "'(?:a[^\\n]{5,200}){1,12}'"), "at most 1000 repetitions"),
         (("'^MARKER$'", "'x*'"), "matches the empty string"),
         (("'^MARKER$'", "'^\\s*$'"), "matches the empty string"),
         (('category = "junk"', 'category = "jnuk"'), "unknown category"),
