@@ -218,7 +218,7 @@ def clean(
         found = judge("\n".join(t for t in p.texts if t), TRIALS)
         return found[0] if found else UNDETERMINED
 
-    prefilter = _prefilter(tuple(r for _, r in pattern_rules))
+    prefilter = _pattern_prefilter(rules)
     # The body's language is needed by the foreign-language check alone, and detection is most
     # of the cost of cleaning: the other rules settle first, so that the body is judged once
     # (twice when a foreign run goes), and the final judgement is the one the result reports.
@@ -274,7 +274,7 @@ def warm_up(ruleset: Ruleset) -> None:
     """Build ahead what the first clean() builds and every later one reuses: the prefilter of
     the rules that apply on any site, and langdetect's profiles (about 0.9 s together), so that
     worker processes forked afterwards inherit them instead of each building its own."""
-    _prefilter(tuple(r for r in ruleset.rules if r.compiled is not None and r.applies_to(None)))
+    _pattern_prefilter([r for r in ruleset.rules if r.applies_to(None)])
     load_profiles()
 
 
@@ -283,6 +283,12 @@ def _words(text: str) -> int:
 
 
 _Indexed = list[tuple[int, Rule]]
+
+
+def _pattern_prefilter(rules: Sequence[Rule]) -> Callable[[str, _Indexed], _Indexed]:
+    """The prefilter of these rules' patterns, cached by the rules that have one: clean() and
+    warm_up() must ask for the same key, or warming up builds a set no clean() uses."""
+    return _prefilter(tuple(r for r in rules if r.compiled is not None))
 
 
 @functools.lru_cache(maxsize=64)

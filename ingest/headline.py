@@ -66,9 +66,11 @@ def headline_matcher(title: str) -> Callable[[str], bool]:
         if not core or len(key) <= len(core):
             return False
         if key.startswith(core):
-            rest, mark = key[len(core) :], key[len(core) :].lstrip()[:1]
+            rest = key[len(core) :]
+            mark = rest.lstrip()[:1]
         elif key.endswith(core):
-            rest, mark = key[: -len(core)], key[: -len(core)].rstrip()[-1:]
+            rest = key[: -len(core)]
+            mark = rest.rstrip()[-1:]
         else:
             return False
         labels = [w for w in _PARTS.split(f" {rest} ") if any(c.isalpha() for c in w)]
