@@ -45,7 +45,9 @@ _LIST_MARKS = "-*•·»\u203a> \t"
 # Patterns per RE2 set, and the memory each set's automaton may use.
 _SET_SIZE = 32
 _SET_MEMORY = 64 << 20
-_CONTROLS = {c: None for c in (*range(0x20), *range(0x7F, 0xA0)) if chr(c) not in "\n\t"}
+# C0 and C1 controls but \t and \n. A pattern, not str.translate: translating with a table
+# looks up every character (0.9 ms for a 25-paragraph article, against 0.05 ms).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -267,7 +269,7 @@ def normalize(text: str) -> str:
     Line numbers and offsets in removals refer to this text. Control characters (form feeds,
     NULs, C1 controls) are never article text, and patterns could not see them as space.
     """
-    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROLS)
+    return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def warm_up(ruleset: Ruleset) -> None:

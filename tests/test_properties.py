@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -86,3 +87,12 @@ def test_nothing_is_lost_every_visible_character_is_kept_or_recorded_as_removed(
     result = clean(text, RULES)
     removed = sum(_visible_chars(r.text) for r in result.removals)
     assert _visible_chars(result.text) + removed == _visible_chars(normalize(text))
+
+
+@SETTINGS
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_normalize_drops_exactly_the_control_characters(text: str) -> None:
+    # Unicode's Cc category is the C0 and C1 controls; line ends survive as "\n", tabs as is
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    kept = "".join(c for c in lines if c in "\t\n" or unicodedata.category(c) != "Cc")
+    assert normalize(text) == kept
