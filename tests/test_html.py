@@ -96,6 +96,34 @@ def test_extract_gives_text_without_furniture_and_the_page_metadata(ruleset: Rul
     assert page.title == "Talks resume in Brussels"
 
 
+def _dated_page(head: str = "", foot: str = "") -> str:
+    body = "".join(
+        f"<p>Paragraph {i}: the council met and agreed the budget for the coming year after "
+        "a long debate about schools and roads.</p>"
+        for i in range(6)
+    )
+    return (
+        f"<html><head><title>Budget agreed</title>{head}</head><body><article>"
+        f"<h1>Budget agreed</h1>{body}</article>{foot}</body></html>"
+    )
+
+
+def test_a_page_is_not_dated_by_its_copyright_year_or_a_stylesheet_version(
+    ruleset: Ruleset,
+) -> None:
+    # htmldate's extensive search read these as 2016-01-01 and 2019-03-26
+    guesses = [
+        _dated_page(foot="<footer><p>© 2016 Example Media. All rights reserved.</p></footer>"),
+        _dated_page(head='<link rel="stylesheet" href="/css/site.css?v=2019-03-26">'),
+    ]
+    assert [extract(p, ruleset, url="https://example.org/b").date for p in guesses] == [None] * 2
+    published = _dated_page(
+        head='<meta property="article:published_time" content="2024-03-01T10:00:00">',
+        foot="<footer><p>© 2016 Example Media.</p></footer>",
+    )
+    assert extract(published, ruleset, url="https://example.org/b").date == "2024-03-01"
+
+
 def test_clean_saved_page_with_url_and_headline_out_of_the_body(tmp_path: Path) -> None:
     html = article("Talks resume in Brussels", "Body").replace(
         "</article>", "<p>Talks resume in Brussels</p></article>"
