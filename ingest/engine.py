@@ -29,6 +29,7 @@ from ingest.language import (
     UNDETERMINED,
     Language,
     foreign_edge_runs,
+    is_foreign,
     load_profiles,
     probabilities,
 )
@@ -208,17 +209,21 @@ def clean(
     builtin_rules = [(i, r) for i, r in enumerate(rules) if r.scope in BUILTIN_SCOPES]
 
     state = _State(total_words, options)
-    # Detection dominates the cost of cleaning; passes see the same lines again.
-    judged: dict[tuple[str, int], list[Language]] = {}
-
-    def judge(text: str, trials: int = LINE_TRIALS) -> list[Language]:
-        if (text, trials) not in judged:
-            judged[text, trials] = probabilities(text, trials)
-        return judged[text, trials]
+    # Detection dominates the cost of cleaning; passes see the same body and lines again.
+    bodies: dict[str, Language] = {}
+    foreign_lines: dict[tuple[str, str], bool] = {}
 
     def body_language(p: _Pass) -> Language:
-        found = judge("\n".join(t for t in p.texts if t), TRIALS)
-        return found[0] if found else UNDETERMINED
+        body = "\n".join(t for t in p.texts if t)
+        if body not in bodies:
+            found = probabilities(body, TRIALS)
+            bodies[body] = found[0] if found else UNDETERMINED
+        return bodies[body]
+
+    def foreign(text: str, article: Language) -> bool:
+        if (text, article.code) not in foreign_lines:
+            foreign_lines[text, article.code] = is_foreign(text, article, LINE_TRIALS)
+        return foreign_lines[text, article.code]
 
     prefilter = _pattern_prefilter(rules)
     # The body's language is needed by the foreign-language check alone, and detection is most
@@ -243,7 +248,7 @@ def clean(
         if (changed_a or changed_b) and passes < options.max_passes:
             continue
         candidates = [
-            c for i, r in by_language for c in _foreign(r, i, current, body_language, judge)
+            c for i, r in by_language for c in _foreign(r, i, current, body_language, foreign)
         ]
         lines, changed_c = state.apply(current, candidates)
         if not changed_c:
@@ -427,11 +432,12 @@ def _foreign(
     order: int,
     p: _Pass,
     body_language: Callable[[_Pass], Language],
-    judge: Callable[[str], list[Language]],
+    foreign: Callable[[str, Language], bool],
 ) -> Iterable[_Candidate]:
     content = [i for i, t in enumerate(p.texts) if t]
     article = body_language(p)
-    for lo, hi in foreign_edge_runs([p.texts[i] for i in content], article, judge):
+    texts = [p.texts[i] for i in content]
+    for lo, hi in foreign_edge_runs(texts, article, lambda line: foreign(line, article)):
         yield _Candidate(rule, order, content[lo], content[hi])
 
 

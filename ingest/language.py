@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from langdetect.detector import Detector
 from langdetect.detector_factory import DetectorFactory
-from langdetect.lang_detect_exception import LangDetectException
+from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 from langdetect.utils.ngram import NGram
 
 SEED = 0
@@ -66,6 +66,40 @@ class _Detector(Detector):  # type: ignore[misc]  # langdetect has no type hints
                 if len(grams) >= 3 and grams in known:
                     result.append(grams)
         return result
+
+    # Set by is_foreign: (language indexes, share). The walks stop once their average is sure
+    # to give one of these languages more than the share, whatever the walks left would say.
+    stop_above: tuple[tuple[int, ...], float] | None = None
+    stopped = False
+
+    def _detect_block(self) -> None:
+        # langdetect's own, but for the stop_above check after each walk
+        self.cleaning_text()
+        ngrams = self._extract_ngrams()
+        if not ngrams:
+            raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
+        self.langprob = [0.0] * len(self.langlist)
+        self.random.seed(self.seed)
+        for _ in range(self.n_trial):
+            prob = self._init_probability()
+            alpha = self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH
+            i = 0
+            while True:
+                self._update_lang_prob(prob, self.random.choice(ngrams), alpha)
+                if i % 5 == 0 and (
+                    self._normalize_prob(prob) > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT
+                ):
+                    break
+                i += 1
+            for j in range(len(self.langprob)):
+                self.langprob[j] += prob[j] / self.n_trial
+            # the average only grows with each walk's (non-negative) share
+            if (
+                self.stop_above
+                and max(self.langprob[j] for j in self.stop_above[0]) > (self.stop_above[1])
+            ):
+                self.stopped = True
+                return
 
 
 _NORMAL: dict[str, str] = {}
@@ -124,11 +158,21 @@ LINE_TRIALS = 2
 
 def probabilities(text: str, trials: int = TRIALS) -> list[Language]:
     """Languages with their probabilities, most likely first; [] when too short to tell."""
+    return _judge(_detector(text, trials))
+
+
+def _detector(text: str, trials: int) -> _Detector | None:
     if letter_count(text) < MIN_LETTERS:
-        return []
+        return None
     detector = _Detector(_factory())
     detector.n_trial = trials
     detector.append(sample(text))
+    return detector
+
+
+def _judge(detector: _Detector | None) -> list[Language]:
+    if detector is None:
+        return []
     try:
         found = detector.get_probabilities()
     except LangDetectException:
@@ -165,20 +209,50 @@ def is_prose(line: str) -> bool:
     return lower / len(words) >= 0.5 and digits <= 0.1 * len(line.replace(" ", ""))
 
 
+def is_foreign(line: str, article: Language, trials: int = LINE_TRIALS) -> bool:
+    """Whether `line` is in another language than the article: the most likely language is
+    not the article's, at FOREIGN_MIN_PROB or more, and the article's is at ARTICLE_MAX_PROB
+    or less.
+
+    The answer `probabilities(line, trials)` gives, sooner: a line in the article's language
+    is settled by the first walk (averaged over all of them, it already gives the article's
+    language more than ARTICLE_MAX_PROB), and the other walks are not run.
+    """
+    detector = _detector(line, trials)
+    if detector is None:
+        return False
+    own = tuple(j for j, lang in enumerate(detector.langlist) if lang.split("-")[0] == article.code)
+    # past what rounding to four places could bring back to ARTICLE_MAX_PROB
+    detector.stop_above = (own, ARTICLE_MAX_PROB + 1e-4)
+    found = _judge(detector)
+    if detector.stopped or not found:
+        return False
+    p_article = next((p.confidence for p in found if p.code == article.code), 0.0)
+    top = found[0]
+    return (
+        top.code != article.code
+        and top.confidence >= FOREIGN_MIN_PROB
+        and p_article <= ARTICLE_MAX_PROB
+    )
+
+
 def foreign_edge_runs(
     texts: list[str],
     article: Language,
-    judge: Callable[[str], list[Language]] = probabilities,
+    foreign: Callable[[str], bool] | None = None,
 ) -> list[tuple[int, int]]:
     """Leading and trailing runs of `texts` written in another language than the article.
 
-    `judge` gives a line's language probabilities (a caching wrapper of `probabilities`).
+    `foreign` tells whether a prose line is in another language (`is_foreign` for the article,
+    or a caching wrapper of it).
 
     Returns inclusive index ranges. Lines too short to judge join a run only when a foreign
     line lies beyond them, so a short heading next to the article is never taken.
     """
     if article.code == UNDETERMINED.code or article.confidence < ARTICLE_MIN_CONFIDENCE:
         return []
+    if foreign is None:
+        foreign = functools.partial(is_foreign, article=article)
     runs: list[tuple[int, int]] = []
     n = len(texts)
     for order in (range(n), range(n - 1, -1, -1)):
@@ -191,16 +265,7 @@ def foreign_edge_runs(
                 run.append(i)
                 decided.append(False)
                 continue
-            found = judge(texts[i]) if is_prose(texts[i]) else []
-            if not found:
-                break
-            p_article = next((p.confidence for p in found if p.code == article.code), 0.0)
-            top = found[0]
-            if (
-                top.code != article.code
-                and top.confidence >= FOREIGN_MIN_PROB
-                and p_article <= ARTICLE_MAX_PROB
-            ):
+            if is_prose(texts[i]) and foreign(texts[i]):
                 run.append(i)
                 decided.append(True)
                 continue

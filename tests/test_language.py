@@ -8,7 +8,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from langdetect.detector import Detector
 
-from ingest.language import _Detector, _factory
+from ingest.language import (
+    ARTICLE_MAX_PROB,
+    DECIDE_MIN_WORDS,
+    FOREIGN_MIN_PROB,
+    LINE_TRIALS,
+    Language,
+    _Detector,
+    _factory,
+    is_foreign,
+    probabilities,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,3 +77,46 @@ def test_ngrams_are_langdetects_own(text: str) -> None:
     stock.cleaning_text()
     ours.cleaning_text()
     assert ours._extract_ngrams() == stock._extract_ngrams()
+
+
+def _judged_foreign(line: str, article: str) -> bool:
+    # the decision as made from all the walks' probabilities
+    found = probabilities(line, LINE_TRIALS)
+    if not found:
+        return False
+    p_article = next((p.confidence for p in found if p.code == article), 0.0)
+    return (
+        found[0].code != article
+        and found[0].confidence >= FOREIGN_MIN_PROB
+        and p_article <= ARTICLE_MAX_PROB
+    )
+
+
+def test_is_foreign_answers_as_all_the_walks_would() -> None:
+    lines = [
+        line
+        for seed in sorted((ROOT / "raw").glob("*.txt"))
+        for line in seed.read_text(encoding="utf-8").split("\n")
+        if len(line.split()) >= DECIDE_MIN_WORDS
+    ] + TEXTS
+    answers = {
+        (line, code): is_foreign(line, Language(code, 0.99))
+        for line in lines
+        for code in ("en", "fr", "de", "es", "vi", "zh")
+    }
+    assert answers == {
+        (line, code): _judged_foreign(line, code)
+        for line in lines
+        for code in ("en", "fr", "de", "es", "vi", "zh")
+    }
+    assert any(answers.values()) and not all(answers.values())
+
+
+def test_a_line_in_the_articles_language_is_settled_by_one_walk() -> None:
+    detector = _Detector(_factory())
+    detector.n_trial = LINE_TRIALS
+    detector.append(TEXTS[0])  # French
+    detector.stop_above = (tuple(detector.langlist.index(c) for c in ("fr",)), 0.2)
+    detector.get_probabilities()
+    assert detector.stopped
+    assert abs(sum(detector.langprob) - 1 / LINE_TRIALS) < 1e-9  # one walk's share, no more
