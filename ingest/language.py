@@ -67,6 +67,24 @@ class _Detector(Detector):  # type: ignore[misc]  # langdetect has no type hints
                     result.append(grams)
         return result
 
+    text: str  # langdetect sets it in __init__
+
+    def append(self, text: str) -> None:
+        # langdetect's own, with runs of spaces collapsed by a pattern instead of a string
+        # grown one character at a time
+        text = self.URL_RE.sub(" ", text)
+        text = self.MAIL_RE.sub(" ", text)
+        text = NGram.normalize_vi(text)
+        self.text += _SPACES.sub(" ", text[: self.max_text_length])
+
+    def cleaning_text(self) -> None:
+        # langdetect's own, counted by patterns. Its test for the Latin Extended Additional
+        # block compares a block number with a name, so every character from U+0300 on counts
+        # as non-Latin; so it does here.
+        without_latin, latin = _LATIN.subn("", self.text)
+        if latin * 2 < len(_NON_LATIN.findall(self.text)):
+            self.text = without_latin
+
     # Set by is_foreign: (language indexes, share). The walks stop once their average is sure
     # to give one of these languages more than the share, whatever the walks left would say.
     stop_above: tuple[tuple[int, ...], float] | None = None
@@ -103,6 +121,9 @@ class _Detector(Detector):  # type: ignore[misc]  # langdetect has no type hints
 
 
 _NORMAL: dict[str, str] = {}
+_SPACES = re.compile(" {2,}")
+_LATIN = re.compile("[A-z]")  # langdetect's 'A' <= ch <= 'z'
+_NON_LATIN = re.compile("[\u0300-\U0010ffff]")
 
 
 @functools.cache
