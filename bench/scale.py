@@ -17,8 +17,9 @@
 
 Every ingest figure runs the real command in a fresh process, as a user would. Each timing is
 the fastest of --repeat runs, taken in turn: on a shared machine one run can be a third slower
-than the next. Ratios of one process to one process are also given in CPU time, which the
-host's stealing of CPU from a VM does not inflate.
+than the next. Ratios of one process to one process are also given in CPU time, which leaves
+out time the host steals from a VM (though on a busy host a process's CPU time grows too: the
+floor of (c) took 37.6 to 46.9 s of CPU in three runs on this VM).
 """
 
 from __future__ import annotations
@@ -44,10 +45,7 @@ _ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 class Took(NamedTuple):
-    """A command's wall time and the CPU time (user + system) it and its children used.
-
-    CPU time is the steadier figure for one process on a shared machine: time the host steals
-    from this VM counts in wall time only."""
+    """A command's wall time and the CPU time (user + system) it and its children used."""
 
     wall: float
     cpu: float
