@@ -38,6 +38,8 @@ class _Detector(Detector):  # type: ignore[misc]  # langdetect has no type hints
     texts: 1.56 G → 1.22 G). The n-grams, and so the random walks and the probabilities, are
     exactly langdetect's: tests/test_language.py compares them."""
 
+    text: str  # langdetect sets it in __init__
+
     def _extract_ngrams(self) -> list[str]:
         # NGram.add_char and the n-gram lookups of Detector._extract_ngrams, with
         # NGram.normalize (a pure function of the character) looked up once per character
@@ -66,8 +68,6 @@ class _Detector(Detector):  # type: ignore[misc]  # langdetect has no type hints
                 if len(grams) >= 3 and grams in known:
                     result.append(grams)
         return result
-
-    text: str  # langdetect sets it in __init__
 
     def append(self, text: str) -> None:
         # langdetect's own, with runs of spaces collapsed by a pattern instead of a string
@@ -112,12 +112,11 @@ class _Detector(Detector):  # type: ignore[misc]  # langdetect has no type hints
             for j in range(len(self.langprob)):
                 self.langprob[j] += prob[j] / self.n_trial
             # the average only grows with each walk's (non-negative) share
-            if (
-                self.stop_above
-                and max(self.langprob[j] for j in self.stop_above[0]) > (self.stop_above[1])
-            ):
-                self.stopped = True
-                return
+            if self.stop_above:
+                own, share = self.stop_above
+                if max((self.langprob[j] for j in own), default=0.0) > share:
+                    self.stopped = True
+                    return
 
 
 _NORMAL: dict[str, str] = {}
