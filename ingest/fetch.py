@@ -14,7 +14,6 @@ import asyncio
 import email.utils
 import hashlib
 import json
-import os
 import re
 import time
 import urllib.robotparser
@@ -36,6 +35,7 @@ from ingest.output import atomic_write
 from ingest.pipeline import (
     BatchOptions,
     clean_document,
+    default_jobs,
     render,
     worker_pool,
     worker_ruleset,
@@ -120,7 +120,7 @@ async def _fetch_all(
     )
     # Extraction and cleaning are CPU work that holds the GIL for long stretches: in threads
     # they starve the event loop and every deadline fires late. They run in processes.
-    jobs = max(1, min(options.jobs or (os.cpu_count() or 1), len(urls)))
+    jobs = max(1, min(options.jobs or default_jobs(), len(urls)))
     workers = worker_pool(ruleset, jobs)
     async with httpx.AsyncClient(
         follow_redirects=True,

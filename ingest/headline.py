@@ -16,8 +16,8 @@ _NOT_HEADLINE_ENDINGS = (".", ":", ";", ",", "…")
 _KEY_STRIP = " .:;,!?\"'“”‘’«»"
 # What joins a page title's parts: "Headline | Section | Site | 23.05.2011", "Site - Headline".
 # Not a colon, which belongs to headlines ("Kenji Fujimori: trial resumes").
-_PARTS = re.compile(r"\s+(?:[|·»–—/]|::|-)\s+")
 _PART_MARKS = "|·»–—/-"
+_PARTS = re.compile(rf"\s+(?:[{re.escape(_PART_MARKS)}]|::)\s+")
 # A copy of the headline may carry this many words of section and site name beside it.
 _MAX_LABEL_WORDS = 3
 _MIN_CORE_WORDS = 3
