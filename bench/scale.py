@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.speed import corpus  # noqa: E402
+from ingest.html import _DATE_CONFIG  # noqa: E402
 
 _ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
@@ -82,13 +83,14 @@ for path in sorted(pathlib.Path(sys.argv[1]).glob("*.html")):
     trafilatura.extract(path.read_bytes())
 """
 # What ingest's two files hold, without any cleaning: trafilatura's text and metadata (with
-# ingest's date settings), langdetect on the text, the text and a JSON record written.
+# ingest's date settings, given as JSON), langdetect on the text, the text and a JSON record
+# written.
 _EXTRACT_FLOOR = """
 import sys, json, pathlib, trafilatura
 from langdetect import DetectorFactory, detect
 DetectorFactory.seed = 0
 out = pathlib.Path(sys.argv[2]); out.mkdir(exist_ok=True)
-dates = {"original_date": True, "extensive_search": False, "max_date": "2099-12-31"}
+dates = json.loads(sys.argv[3])
 for path in sorted(pathlib.Path(sys.argv[1]).glob("*.html")):
     doc = trafilatura.bare_extraction(
         path.read_bytes(), with_metadata=True, date_extraction_params=dates
@@ -185,9 +187,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         pages = pages_dir(Path(args.devset), args.pages, tmp / "pages")
+        dates = json.dumps(_DATE_CONFIG)
         loop, extract_floor, one, two = (fastest(list(t)) for t in zip(*(
             (timed(sys.executable, "-c", _TRAFILATURA_LOOP, str(pages), cwd=tmp),
-             timed(sys.executable, "-c", _EXTRACT_FLOOR, str(pages), str(tmp / "ef"), cwd=tmp),
+             timed(sys.executable, "-c", _EXTRACT_FLOOR, str(pages), str(tmp / "ef"), dates,
+                   cwd=tmp),
              ingest("clean", "--jobs", "1", str(pages), "--out", str(tmp / "o1"), cwd=tmp),
              ingest("clean", "--jobs", "2", str(pages), "--out", str(tmp / "o2"), cwd=tmp))
             for _ in runs

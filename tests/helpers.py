@@ -1,4 +1,4 @@
-"""Running the real `ingest` command in a subprocess, as a user would."""
+"""Shared by the tests: a minimal rules file, and the real `ingest` command run as a user would."""
 
 from __future__ import annotations
 
@@ -8,6 +8,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# A minimal valid rules file: one rule that removes the line "MARKER".
+MARKER_RULE = """
+[[rule]]
+id = "good-rule"
+category = "junk"
+why = "A test rule that removes a marker line."
+pattern = '^MARKER$'
+examples.remove = ["MARKER"]
+examples.keep = ["Not a marker"]
+"""
 
 
 def run_ingest(

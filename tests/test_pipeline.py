@@ -9,15 +9,9 @@ import pytest
 
 from ingest import BatchOptions, clean_paths, rules_from_toml
 
-RULES = rules_from_toml("""
-[[rule]]
-id = "promo"
-category = "newsletter"
-why = "A newsletter prompt on its own line."
-pattern = '^Subscribe to our newsletter$'
-examples.remove = ["Subscribe to our newsletter"]
-examples.keep = ["We subscribe to the view that it was a mistake."]
-""")
+from .helpers import MARKER_RULE
+
+RULES = rules_from_toml(MARKER_RULE)
 
 
 @pytest.mark.skipif(
@@ -31,7 +25,7 @@ def test_forked_workers_clean_with_the_parents_ruleset(tmp_path: Path) -> None:
     for i in range(4):
         (inputs / f"{i}.txt").write_text(
             f"Article {i} says the talks resumed on Monday in Brussels.\n\n"
-            "Subscribe to our newsletter\n\nBoth sides met for six hours.\n",
+            "MARKER\n\nBoth sides met for six hours.\n",
             encoding="utf-8",
         )
     reports = {
@@ -42,4 +36,4 @@ def test_forked_workers_clean_with_the_parents_ruleset(tmp_path: Path) -> None:
     for path in sorted((tmp_path / "1").iterdir()):
         assert path.read_bytes() == (tmp_path / "2" / path.name).read_bytes()
     body = (tmp_path / "2" / "0.txt").read_text(encoding="utf-8")
-    assert "Subscribe" not in body and "six hours" in body
+    assert "MARKER" not in body and "six hours" in body

@@ -9,15 +9,7 @@ import pytest
 
 from ingest import RuleError, clean, load_ruleset, rules_from_toml
 
-GOOD = """
-[[rule]]
-id = "good-rule"
-category = "junk"
-why = "A test rule that removes a marker line."
-pattern = '^MARKER$'
-examples.remove = ["MARKER"]
-examples.keep = ["Not a marker"]
-"""
+from .helpers import MARKER_RULE
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -26,12 +18,12 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_a_valid_file_loads_and_gets_a_content_hash_id(tmp_path: Path) -> None:
-    ruleset = load_ruleset(write(tmp_path, "a.toml", GOOD))
+    ruleset = load_ruleset(write(tmp_path, "a.toml", MARKER_RULE))
     assert [r.id for r in ruleset.rules] == ["good-rule"]
     assert ruleset.id.startswith("sha256:")
     same = load_ruleset(tmp_path)
     assert same.id == ruleset.id
-    (tmp_path / "a.toml").write_text(GOOD.replace("MARKER$", "MARKERS$"), encoding="utf-8")
+    (tmp_path / "a.toml").write_text(MARKER_RULE.replace("MARKER$", "MARKERS$"), encoding="utf-8")
     assert load_ruleset(tmp_path).id != ruleset.id
 
 
@@ -63,8 +55,8 @@ def test_invalid_rules_are_refused_with_file_rule_and_fix(
     tmp_path: Path, change: tuple[str, str], message: str
 ) -> None:
     old, new = change
-    assert old in GOOD
-    write(tmp_path, "broken.toml", GOOD.replace(old, new))
+    assert old in MARKER_RULE
+    write(tmp_path, "broken.toml", MARKER_RULE.replace(old, new))
     with pytest.raises(RuleError) as info:
         load_ruleset(tmp_path)
     text = str(info.value)
@@ -74,8 +66,8 @@ def test_invalid_rules_are_refused_with_file_rule_and_fix(
 
 
 def test_duplicate_ids_across_files_are_refused(tmp_path: Path) -> None:
-    write(tmp_path, "a.toml", GOOD)
-    write(tmp_path, "b.toml", GOOD)
+    write(tmp_path, "a.toml", MARKER_RULE)
+    write(tmp_path, "b.toml", MARKER_RULE)
     with pytest.raises(
         RuleError, match=r"rule 'good-rule' in b.toml: duplicate id \(also in a.toml\)"
     ):
