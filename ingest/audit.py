@@ -16,9 +16,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import IngestError, InputError
+from ingest.errors import IngestError, InputError, InternalError
 from ingest.inputs import HTML_SUFFIXES, TEXT_SUFFIXES, display_path
-from ingest.review import CATEGORY_COLOURS, DEFAULT_COLOUR, ArticleView, view_article
+from ingest.review import (
+    CATEGORY_COLOURS,
+    DEFAULT_COLOUR,
+    ArticleView,
+    record_problem,
+    view_article,
+)
 from ingest.rules import Ruleset
 
 _LARGEST = 10  # articles listed under "largest removed share"
@@ -101,11 +107,18 @@ def audit(clean_dir: Path, ruleset: Ruleset) -> Audit:
     for path in sorted(clean_dir.glob("*.json")):
         try:
             meta = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(meta, dict) or not isinstance(meta.get("removed"), list):
-                raise ValueError("not an ingest record")
+            problem = record_problem(meta)
+            if problem is not None:
+                raise ValueError(problem)
         except (OSError, ValueError) as exc:
             result.errors.append(
-                str(InputError(display_path(path), f"is not readable: {exc}", "run ingest clean"))
+                str(
+                    InputError(
+                        display_path(path),
+                        f"is not a readable ingest record: {exc}",
+                        "clean its input again with ingest clean, or remove it",
+                    )
+                )
             )
             continue
         key = path.stem
@@ -159,6 +172,8 @@ def article_views(
             views[article.key] = view_article(path, ruleset, clean_dir=clean_dir)
         except IngestError as exc:
             views[article.key] = str(exc)
+        except Exception as exc:  # never foreseen: this article's note, not the report's end
+            views[article.key] = str(InternalError.of(display_path(path), exc))
     return views
 
 

@@ -16,17 +16,37 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from ingest import __version__
-from ingest.engine import clean
-from ingest.errors import IngestError
-from ingest.inputs import DEFAULT_MAX_BYTES, ReadOptions, decode_bytes
-from ingest.pipeline import BatchOptions, clean_paths, default_jobs
+from ingest.errors import IngestError, InputError, InternalError
+from ingest.inputs import DEFAULT_MAX_BYTES, ReadOptions, decode_bytes, display_path
+from ingest.pipeline import (
+    DEFAULT_DOC_TIMEOUT,
+    BatchOptions,
+    clean_paths,
+    clean_text,
+    default_jobs,
+)
 from ingest.rules import Ruleset, load_ruleset
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Messages hold paths, URLs and rule text, which are printed as they are: never read as
+# markup ("[bold]x.txt" is a file name). Colour comes from Text styles only.
+_err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+
+
+def _stdout() -> Console:
+    return Console(highlight=False, soft_wrap=True, markup=False)
+
+
+def _say(label: str, style: str, message: str) -> None:
+    _err.print(Text.assemble((label, style), " ", message))
+
+
+def _error(message: str) -> None:
+    _say("error:", "red", message)
 
 
 def rules_option(func: F) -> F:
@@ -50,6 +70,14 @@ def out_option(help: str) -> Callable[[F], F]:
     )
 
 
+doc_timeout_option = click.option(
+    "--doc-timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_DOC_TIMEOUT,
+    show_default=True,
+    help="Seconds one input's extraction and cleaning may take before it fails alone "
+    "(0: no limit).",
+)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 url_option = click.option(
     "--url", default=None, help="The original address of a single saved page."
@@ -63,13 +91,46 @@ def _load(rules_dir: Path | None) -> Ruleset:
         raise click.UsageError(str(exc)) from exc
 
 
+def main() -> None:
+    """The console script: the commands, and no traceback whatever happens.
+
+    Inputs fail alone inside the commands; this catches what escapes them (a bug, or a
+    failure outside any one input), says what it was and exits 1.
+    """
+    try:
+        cli(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        _err.print("aborted")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        _err.print("interrupted")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except BrokenPipeError:
+        # the reader went away (`ingest ... | head`): nothing left to say to it
+        sys.stderr.close()
+        sys.exit(1)
+    except Exception as exc:
+        _error(
+            f"internal error ({type(exc).__name__}: {exc}); a bug in ingest: please report it "
+            "with the command that caused it"
+        )
+        sys.exit(1)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ingest")
-def main() -> None:
+def cli() -> None:
     """Turn messy news pages and pasted article text into clean text with metadata."""
 
 
-@main.command("clean")
+@cli.command("clean")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @out_option("Where <key>.txt/.json go.")
 @click.option(
@@ -86,6 +147,7 @@ def main() -> None:
     show_default=True,
     help="Refuse inputs larger than this.",
 )
+@doc_timeout_option
 @url_option
 @rules_option
 def clean_command(
@@ -93,6 +155,7 @@ def clean_command(
     out_dir: Path,
     jobs: int | None,
     max_bytes: int,
+    doc_timeout: float,
     url: str | None,
     rules_dir: Path | None,
 ) -> None:
@@ -103,14 +166,20 @@ def clean_command(
     """
     ruleset = _load(rules_dir)
     if paths == (Path("-"),):
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(max_bytes + 1)
         try:
+            if len(data) > max_bytes:
+                raise InputError(
+                    "<stdin>",
+                    f"is over the {max_bytes:,}-byte limit",
+                    "split it, or raise the limit with --max-bytes",
+                )
             text, _ = decode_bytes(data, "<stdin>")
+            body = clean_text(text, ruleset, doc_timeout or None)
         except IngestError as exc:
-            _err.print(f"[red]error:[/] {exc}")
+            _error(str(exc))
             sys.exit(1)
-        result = clean(text, ruleset)
-        sys.stdout.write(result.text + "\n" if result.text else "")
+        sys.stdout.write(body + "\n" if body else "")
         return
     if Path("-") in paths:
         raise click.UsageError("'-' (stdin) cannot be mixed with file paths")
@@ -120,13 +189,14 @@ def clean_command(
     options = BatchOptions(
         out_dir=out_dir,
         jobs=jobs or default_jobs(),
+        doc_timeout=doc_timeout or None,
         read=ReadOptions(max_bytes=max_bytes),
         url=url,
     )
     with _progress("cleaning") as tick:
         report = clean_paths(targets, ruleset, options, on_done=tick)
     for outcome in report.failed:
-        _err.print(f"[red]error:[/] {outcome.error}", markup=True)
+        _error(outcome.error or "")
     ok = len(report.outcomes) - len(report.failed)
     held = sum(o.held_back for o in report.outcomes)
     summary = f"cleaned {ok} of {len(report.outcomes)} into {out_dir}/"
@@ -136,17 +206,17 @@ def clean_command(
         summary += f"; {len(report.failed)} failed"
     _err.print(summary)
     if not report.outcomes:
-        _err.print("[yellow]warning:[/] no .txt files found in " + ", ".join(map(str, targets)))
+        _say("warning:", "yellow", "no .txt files found in " + ", ".join(map(str, targets)))
     sys.exit(1 if report.failed else 0)
 
 
-@main.command("fetch")
+@cli.command("fetch")
 @click.argument("urls", nargs=-1)
 @click.option(
     "-i",
     "--input",
     "url_file",
-    type=click.File("r", encoding="utf-8"),
+    type=click.File("rb"),
     help="A file of URLs, one per line ('-' for stdin); # comments allowed.",
 )
 @out_option("Where <key>.txt/.json go.")
@@ -205,6 +275,7 @@ def clean_command(
 @click.option(
     "--refresh", is_flag=True, help="Fetch URLs already in --raw again (a conditional request)."
 )
+@doc_timeout_option
 @rules_option
 def fetch_command(
     urls: tuple[str, ...],
@@ -220,13 +291,16 @@ def fetch_command(
     user_agent: str | None,
     ignore_robots: bool,
     refresh: bool,
+    doc_timeout: float,
     rules_dir: Path | None,
 ) -> None:
     """Fetch URLs, keep the pages in raw/ and their clean text in clean/."""
     from ingest.fetch import FetchOptions, fetch_urls, read_url_list
 
     ruleset = _load(rules_dir)
-    wanted = list(urls) + (read_url_list(url_file.read()) if url_file else [])
+    # a stray byte in the list spoils one URL (which then fails alone), not the whole list
+    listed = url_file.read().decode("utf-8", "replace") if url_file else ""
+    wanted = list(urls) + read_url_list(listed)
     if not wanted:
         raise click.UsageError("no URLs: give them as arguments or with -i FILE")
     options = FetchOptions(
@@ -239,7 +313,7 @@ def fetch_command(
         robots=not ignore_robots,
         refresh=refresh,
         raw_dir=raw_dir,
-        batch=BatchOptions(out_dir=out_dir),
+        batch=BatchOptions(out_dir=out_dir, doc_timeout=doc_timeout or None),
     )
     if user_agent:
         options = dataclasses.replace(options, user_agent=user_agent)
@@ -247,9 +321,12 @@ def fetch_command(
         outcomes = fetch_urls(list(dict.fromkeys(wanted)), ruleset, options, on_done=tick)
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
-        _err.print(f"[red]error:[/] {outcome.error}")
-    counts = {s: sum(o.status == s for o in outcomes) for s in ("ok", "skipped", "unchanged")}
+        _error(outcome.error or "")
+    statuses = ("ok", "completed", "skipped", "unchanged")
+    counts = {s: sum(o.status == s for o in outcomes) for s in statuses}
     summary = f"fetched {counts['ok']} of {len(outcomes)} into {raw_dir}/ and {out_dir}/"
+    if counts["completed"]:
+        summary += f"; {counts['completed']} cleaned from what an earlier run kept in {raw_dir}/"
     if counts["skipped"]:
         summary += f"; {counts['skipped']} already there (--refresh to fetch again)"
     if counts["unchanged"]:
@@ -260,7 +337,7 @@ def fetch_command(
     sys.exit(1 if failed else 0)
 
 
-@main.command("diff")
+@cli.command("diff")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @out_option("Where to look for current <key>.json records.")
 @click.option(
@@ -294,16 +371,19 @@ def diff_command(
     With --baseline-rules DIR, show per article the lines that the current rules and DIR's
     rules treat differently, and which articles change: review a rule change before committing.
     """
-    from ingest.inputs import expand_paths
+    from ingest.inputs import find_inputs
     from ingest.review import compare, unified, view_article
 
     ruleset = _load(rules_dir)
     baseline = _load(baseline_rules) if baseline_rules else None
-    targets = list(expand_paths(paths))
+    targets, problems = find_inputs(paths)
     if url and len(targets) != 1:
         raise click.UsageError("--url goes with a single saved page")
-    out = Console(highlight=False, soft_wrap=True)
-    failed = changed = 0
+    out = _stdout()
+    failed = len(problems)
+    for problem in problems:
+        _error(str(problem))
+    changed = 0
     records: list[dict[str, Any]] = []
     for path in targets:
         try:
@@ -318,7 +398,11 @@ def diff_command(
             view = view_article(path, ruleset, clean_dir=out_dir, url=url)
         except IngestError as exc:
             failed += 1
-            _err.print(f"[red]error:[/] {exc}")
+            _error(str(exc))
+            continue
+        except Exception as exc:  # never foreseen: this input's error, not the run's end
+            failed += 1
+            _error(str(InternalError.of(display_path(path), exc)))
             continue
         if as_json:
             records.append(view.to_json())
@@ -337,7 +421,6 @@ def diff_command(
 
 
 def _print_marked(out: Console, view: Any) -> None:
-    from rich.text import Text
 
     from ingest.review import colour, marked
 
@@ -353,7 +436,6 @@ def _print_marked(out: Console, view: Any) -> None:
 
 
 def _print_comparison(out: Console, comparison: Any) -> None:
-    from rich.text import Text
 
     if not comparison.changed:
         return
@@ -370,7 +452,7 @@ def _print_comparison(out: Console, comparison: Any) -> None:
             out.print(Text(f"{sign} [{rules}] {change.text}", style=style))
 
 
-@main.command("audit")
+@cli.command("audit")
 @click.argument(
     "clean_dir",
     required=False,
@@ -404,7 +486,7 @@ def audit_command(
     ruleset = _load(rules_dir)
     result = audit(clean_dir, ruleset)
     for error in result.errors:
-        _err.print(f"[red]error:[/] {error}")
+        _error(error)
     if html_file is not None:
         views = article_views(result, ruleset, clean_dir, raw_dir)
         atomic_write(html_file, render_html(result, views).encode("utf-8"))
@@ -412,7 +494,7 @@ def audit_command(
     if as_json:
         sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
     else:
-        _print_audit(Console(highlight=False, soft_wrap=True), result)
+        _print_audit(_stdout(), result)
     sys.exit(1 if result.errors else 0)
 
 
@@ -458,7 +540,7 @@ def _print_audit(out: Console, result: Any) -> None:
         out.print(f"{title} ({len(items)}): " + (", ".join(items) if items else "none"))
 
 
-@main.group("rules")
+@cli.group("rules")
 def rules_group() -> None:
     """List, test and lint the rules."""
 
@@ -484,12 +566,16 @@ def rules_list(as_json: bool, rules_dir: Path | None) -> None:
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
-    out = Console(highlight=False, soft_wrap=True)
+    out = _stdout()
     for rule in ruleset.rules:
         where = f"{','.join(rule.languages)}" + (f" @{','.join(rule.sites)}" if rule.sites else "")
-        out.print(f"[bold]{rule.id}[/] [dim]{rule.category} · {where} · {rule.file}[/]")
-        out.print(f"    {rule.why}", markup=False)
-    out.print(f"{len(ruleset.rules)} rules, {ruleset.id}", markup=False)
+        out.print(
+            Text.assemble(
+                (rule.id, "bold"), " ", (f"{rule.category} · {where} · {rule.file}", "dim")
+            )
+        )
+        out.print(f"    {rule.why}")
+    out.print(f"{len(ruleset.rules)} rules, {ruleset.id}")
 
 
 @rules_group.command("test")
@@ -501,7 +587,7 @@ def rules_test(rules_dir: Path | None) -> None:
     ruleset = _load(rules_dir)
     problems = example_problems(ruleset)
     for problem in problems:
-        _err.print(f"[red]fail:[/] {problem}")
+        _say("fail:", "red", str(problem))
     examples = sum(
         len(r.examples.remove) + len(r.examples.keep) + len(r.examples.cases) for r in ruleset.rules
     )
@@ -524,7 +610,7 @@ def rules_lint(rules_dir: Path | None) -> None:
         ruleset = None
     problems = lint(str(rules_dir) if rules_dir else None, ruleset)
     for problem in problems:
-        _err.print(f"[yellow]lint:[/] {problem}")
+        _say("lint:", "yellow", str(problem))
     _err.print(f"{len(problems)} problems" if problems else "no problems")
     sys.exit(1 if problems else 0)
 

@@ -1,4 +1,13 @@
-"""One error tree. Every message says what failed, where, and what to do about it."""
+"""One error tree. Every message says what failed, where, and what to do about it.
+
+IngestError
+├── RuleError       a rule file or record is invalid (at load time)
+├── InputError      one input cannot be read, or is not something ingest can clean
+├── ExtractError    a page yielded no article text
+├── FetchError      a URL could not be fetched
+├── DeadlineError   one input's work ran past its deadline, or its worker process died
+└── InternalError   an exception nobody foresaw: a bug, reported as that input's error
+"""
 
 from __future__ import annotations
 
@@ -23,8 +32,8 @@ class RuleError(IngestError):
         return (type(self), (self.where, self.rule_id, self.problem, self.fix))
 
 
-class InputError(IngestError):
-    """One input cannot be read or is not something ingest can clean."""
+class _Located(IngestError):
+    """An error about one input: where (a path or URL), the problem, and the fix."""
 
     def __init__(self, source: str, problem: str, fix: str) -> None:
         self.source = source
@@ -32,8 +41,12 @@ class InputError(IngestError):
         self.fix = fix
         super().__init__(f"{source}: {problem} ({fix})")
 
-    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, str]]:
+    def __reduce__(self) -> tuple[type[_Located], tuple[str, str, str]]:
         return (type(self), (self.source, self.problem, self.fix))
+
+
+class InputError(_Located):
+    """One input cannot be read or is not something ingest can clean."""
 
 
 class ExtractError(IngestError):
@@ -42,3 +55,22 @@ class ExtractError(IngestError):
 
 class FetchError(IngestError):
     """A URL could not be fetched."""
+
+
+class DeadlineError(_Located):
+    """One input's extraction and cleaning ran past its deadline, or the process doing it
+    died (killed by the system for its memory, or a crash in a library's C code)."""
+
+
+class InternalError(_Located):
+    """An exception nobody foresaw while handling one input. It is a bug worth reporting;
+    the batch goes on without that input."""
+
+    @classmethod
+    def of(cls, source: str, exc: BaseException) -> InternalError:
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return cls(
+            source,
+            f"internal error ({detail})",
+            "a bug in ingest: please report it with this input; the other inputs were handled",
+        )

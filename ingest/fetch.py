@@ -11,6 +11,7 @@ later without the network. Nothing is written for a URL that failed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import hashlib
 import json
@@ -18,7 +19,6 @@ import re
 import time
 import urllib.robotparser
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,9 +29,16 @@ import httpx
 
 from ingest import __version__
 from ingest.engine import CleanOptions
-from ingest.errors import FetchError, IngestError, InputError
-from ingest.inputs import Document, decode_page, display_path, read_record, record_path
-from ingest.output import atomic_write
+from ingest.errors import FetchError, IngestError, InputError, InternalError
+from ingest.inputs import (
+    Document,
+    decode_page,
+    display_path,
+    read_document,
+    read_record,
+    record_path,
+)
+from ingest.output import atomic_write, remove_stale_temporaries
 from ingest.pipeline import (
     BatchOptions,
     clean_document,
@@ -42,6 +49,7 @@ from ingest.pipeline import (
     write_outputs,
 )
 from ingest.rules import Ruleset
+from ingest.workers import Supervisor
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _KEPT_HEADERS = (
@@ -74,7 +82,7 @@ class FetchOptions:
 class FetchOutcome:
     url: str
     key: str | None = None
-    status: str = "ok"  # ok | skipped | unchanged | failed
+    status: str = "ok"  # ok | completed (from raw/) | skipped | unchanged | failed
     error: str | None = None
 
     @property
@@ -121,7 +129,9 @@ async def _fetch_all(
     # Extraction and cleaning are CPU work that holds the GIL for long stretches: in threads
     # they starve the event loop and every deadline fires late. They run in processes.
     jobs = max(1, min(options.jobs or default_jobs(), len(urls)))
-    workers = worker_pool(ruleset, jobs)
+    workers = worker_pool(ruleset, jobs, options.batch.doc_timeout)
+    for folder in (options.raw_dir, options.batch.out_dir):
+        remove_stale_temporaries(folder)
     async with httpx.AsyncClient(
         follow_redirects=True,
         max_redirects=options.max_redirects,
@@ -142,10 +152,32 @@ async def _fetch_all(
         finally:
             if workers is not None:
                 workers.shutdown(cancel_futures=True)
+            for folder in (options.raw_dir, options.batch.out_dir):
+                remove_stale_temporaries(folder)
 
 
 def _clean_in_worker(doc: Document, options: CleanOptions) -> tuple[bytes, bytes]:
     return render(*clean_document(doc, worker_ruleset(), options))
+
+
+def _keep(
+    out_dir: Path, key: str, page: Path, body: bytes, record: bytes, text: bytes, meta: bytes
+) -> None:
+    """Write a fetched page's four files, the HTTP record last: it is what tells a later run
+    the URL is done. If any write fails, what this call wrote goes again (and a record from
+    before, which no longer matches the files), so that the next run fetches it afresh."""
+    files = [out_dir / f"{key}.txt", out_dir / f"{key}.json", page, record_path(page)]
+    existed = [f.exists() for f in files]
+    try:
+        write_outputs(out_dir, key, text, meta)
+        atomic_write(page, body)
+        atomic_write(files[3], record)
+    except BaseException:
+        for file, was in zip(files, existed, strict=True):
+            if not was or file == files[3]:
+                with contextlib.suppress(OSError):
+                    file.unlink(missing_ok=True)
+        raise
 
 
 class _Fetcher:
@@ -154,7 +186,7 @@ class _Fetcher:
         client: httpx.AsyncClient,
         ruleset: Ruleset,
         options: FetchOptions,
-        workers: ProcessPoolExecutor | None,
+        workers: Supervisor | None,
     ) -> None:
         self.client = client
         self.workers = workers
@@ -167,7 +199,6 @@ class _Fetcher:
     async def one(self, url: str) -> FetchOutcome:
         key = url_key(url)
         page = self.options.raw_dir / f"{key}.html"
-        record_file = record_path(page)
         try:
             scheme = urlsplit(url).scheme
             if scheme not in {"http", "https"} or not urlsplit(url).hostname:
@@ -177,7 +208,10 @@ class _Fetcher:
             except InputError:
                 previous = None  # an unreadable record is no record: fetch again
             if previous and not self.options.refresh:
-                return FetchOutcome(url, key, "skipped")
+                if (self.options.batch.out_dir / f"{key}.json").exists():
+                    return FetchOutcome(url, key, "skipped")
+                # kept in raw/ by a run that could not write its clean text: finish it
+                return await self._finish(url, key, page)
             if self.options.robots and not await self._allowed(url):
                 raise FetchError(
                     f"{url}: disallowed by the site's robots.txt "
@@ -191,23 +225,13 @@ class _Fetcher:
             text, encoding = decode_page(body, url, record)
             record["charset"] = encoding
             doc = Document(url, key, body, text, encoding, is_html=True, record=record)
-            batch = self.options.batch
-            if self.workers is not None:
-                loop = asyncio.get_running_loop()
-                clean_text, clean_meta = await loop.run_in_executor(
-                    self.workers, _clean_in_worker, doc, batch.clean
-                )
-            else:
-                clean_text, clean_meta = render(*clean_document(doc, self.ruleset, batch.clean))
+            clean_text, clean_meta = await self._clean(doc)
             record_bytes = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode()
-
-            def keep() -> None:
-                atomic_write(page, body)
-                atomic_write(record_file, record_bytes)
-                write_outputs(batch.out_dir, key, clean_text, clean_meta)
-
             # fsyncs would stall the event loop and with it every other URL's deadline
-            await asyncio.to_thread(keep)
+            await asyncio.to_thread(
+                _keep, self.options.batch.out_dir, key, page, body, record_bytes,
+                clean_text, clean_meta,
+            )  # fmt: skip
             return FetchOutcome(url, key)
         except TimeoutError:
             return FetchOutcome(url, key, "failed", (
@@ -219,6 +243,27 @@ class _Fetcher:
         except OSError as exc:
             where = display_path(Path(exc.filename)) if exc.filename else "the output folders"
             return FetchOutcome(url, key, "failed", f"{url}: cannot write {where}: {exc.strerror}")
+        except Exception as exc:  # never foreseen: this URL's error, not the batch's end
+            return FetchOutcome(url, key, "failed", str(InternalError.of(url, exc)))
+
+    async def _clean(self, doc: Document) -> tuple[bytes, bytes]:
+        """The page's clean text and record, from a worker process under the document
+        deadline (or here, where workers cannot have the ruleset)."""
+        options = self.options.batch.clean
+        if self.workers is None:
+            return render(*clean_document(doc, self.ruleset, options))
+        future = self.workers.submit(_clean_in_worker, doc, options, name=doc.source)
+        result: tuple[bytes, bytes] = await asyncio.wrap_future(future)
+        return result
+
+    async def _finish(self, url: str, key: str, page: Path) -> FetchOutcome:
+        """Clean a page an earlier run kept in raw/ but could not clean or write out."""
+        doc = await asyncio.to_thread(read_document, page)
+        clean_text, clean_meta = await self._clean(doc)
+        await asyncio.to_thread(
+            write_outputs, self.options.batch.out_dir, key, clean_text, clean_meta
+        )
+        return FetchOutcome(url, key, "completed")
 
     def _host_slot(self, url: str) -> asyncio.Semaphore:
         host = urlsplit(url).netloc.lower()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -49,26 +50,78 @@ class Document:
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files to clean: files as given, folders walked (sorted) for text files.
+    """Files to clean, as `find_inputs` gives them (what cannot be walked is left out)."""
+    yield from find_inputs(paths)[0]
 
-    A missing path is yielded as is, so that reading it reports the error in the batch.
+
+def find_inputs(paths: Iterable[Path]) -> tuple[list[Path], list[InputError]]:
+    """Files to clean, and what could not be looked into.
+
+    Files are taken as given; folders are walked (links to folders followed, each folder once,
+    so a link loop ends) for text and page files, sorted. A path that does not exist is
+    returned as a file, so that reading it reports the error in the batch; a folder that
+    cannot be read and a link that leads nowhere are errors, named rather than skipped.
     """
+    files: list[Path] = []
+    problems: list[InputError] = []
     for path in paths:
-        if path.is_dir():
-            yield from sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES
+        if not path.is_dir():
+            files.append(path)
+            continue
+        found: list[Path] = []
+        seen: set[tuple[int, int]] = set()
+
+        def unreadable(exc: OSError, top: Path = path) -> None:
+            where = display_path(Path(exc.filename)) if exc.filename else display_path(top)
+            problems.append(
+                InputError(where, f"cannot be read: {exc.strerror}", "check its permissions")
             )
-        else:
-            yield path
+
+        for folder, dirs, names in os.walk(path, onerror=unreadable, followlinks=True):
+            try:
+                info = Path(folder).stat()
+            except OSError as exc:
+                unreadable(exc)
+                dirs.clear()
+                continue
+            if (info.st_dev, info.st_ino) in seen:
+                dirs.clear()  # a link back to a folder already walked
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            for name in names:
+                file = Path(folder, name)
+                if file.suffix.lower() not in TEXT_SUFFIXES | HTML_SUFFIXES:
+                    continue
+                if file.is_symlink() and not file.exists():
+                    problems.append(
+                        InputError(
+                            display_path(file),
+                            "is a link that leads nowhere (its target is missing, or a loop)",
+                            "fix or remove the link",
+                        )
+                    )
+                    continue
+                found.append(file)
+            # a link to a folder that leads nowhere comes as a name in `dirs`
+            for name in dirs:
+                sub = Path(folder, name)
+                if sub.is_symlink() and not sub.exists():
+                    problems.append(
+                        InputError(
+                            display_path(sub),
+                            "is a link that leads nowhere (its target is missing, or a loop)",
+                            "fix or remove the link",
+                        )
+                    )
+        files.extend(sorted(found))
+    return files, problems
 
 
 def display_path(path: Path) -> str:
     """The path relative to the working folder when inside it (stable across machines)."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside it; or a link loop, an unreadable cwd
         return path.as_posix()
 
 
@@ -76,6 +129,12 @@ def read_document(path: Path, options: ReadOptions | None = None) -> Document:
     options = options or ReadOptions()
     source = display_path(path)
     if not path.exists():
+        if path.is_symlink():
+            raise InputError(
+                source,
+                "is a link that leads nowhere (its target is missing, or a loop)",
+                "fix or remove the link",
+            )
         raise InputError(source, "no such file", "check the path")
     if not path.is_file():
         raise InputError(source, "is not a regular file", "pass a file or a folder of .txt files")

@@ -6,25 +6,31 @@ import json
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from ingest.engine import CleanOptions, CleanResult, clean, warm_up
-from ingest.errors import ExtractError, IngestError, InputError
+from ingest.errors import ExtractError, IngestError, InternalError
 from ingest.html import ExtractOptions, Page, extract
-from ingest.inputs import Document, ReadOptions, display_path, expand_paths, read_document
+from ingest.inputs import Document, ReadOptions, display_path, find_inputs, read_document
 from ingest.metadata import Source, build_metadata
-from ingest.output import atomic_write
+from ingest.output import atomic_write, remove_stale_temporaries
 from ingest.rules import Ruleset, load_ruleset
+from ingest.workers import Supervisor
+
+# A long article cleans in well under a second; a minute is a page gone pathological.
+DEFAULT_DOC_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
 class BatchOptions:
     out_dir: Path = Path("clean")
     jobs: int = 1
+    # Seconds one input's extraction and cleaning may take before its worker is stopped.
+    doc_timeout: float | None = DEFAULT_DOC_TIMEOUT
     url: str | None = None  # the address of a single saved page
     read: ReadOptions = field(default_factory=ReadOptions)
     clean: CleanOptions = field(default_factory=CleanOptions)
@@ -150,11 +156,11 @@ def clean_paths(
 ) -> BatchReport:
     """Clean every input under `paths` into `options.out_dir`; one bad input fails alone."""
     options = options or BatchOptions()
-    files = list(expand_paths(paths))
-    outcomes: list[Outcome] = []
+    files, problems = find_inputs(paths)
+    outcomes: list[Outcome] = [Outcome(e.source, error=str(e)) for e in problems]
     keys: dict[str, str] = {}
-    todo: list[tuple[int, Path]] = []
-    for index, path in enumerate(files):
+    todo: list[Path] = []
+    for path in files:
         key = path.stem
         source = display_path(path)
         if key in keys and keys[key] != source:
@@ -167,35 +173,52 @@ def clean_paths(
             )
             continue
         keys[key] = source
-        todo.append((index, path))
-    for outcome in _run(todo, ruleset, options):
-        outcomes.append(outcome)
-        if on_done:
-            on_done(outcome)
+        todo.append(path)
+    remove_stale_temporaries(options.out_dir)
+    try:
+        for outcome in _run(todo, ruleset, options):
+            outcomes.append(outcome)
+            if on_done:
+                on_done(outcome)
+    finally:
+        # a worker stopped at its deadline may have been writing
+        remove_stale_temporaries(options.out_dir)
     order = {display_path(p): i for i, p in enumerate(files)}
-    outcomes.sort(key=lambda o: order.get(o.source, 0))
+    outcomes.sort(key=lambda o: (order.get(o.source, -1), o.source))
     return BatchReport(tuple(outcomes))
 
 
-def _run(
-    todo: list[tuple[int, Path]], ruleset: Ruleset, options: BatchOptions
-) -> Iterator[Outcome]:
+def _run(todo: list[Path], ruleset: Ruleset, options: BatchOptions) -> Iterator[Outcome]:
+    if not todo:
+        return
     jobs = max(1, min(options.jobs, len(todo)))
-    pool = worker_pool(ruleset, jobs) if jobs > 1 else None
+    pool = worker_pool(ruleset, jobs, options.doc_timeout)
     if pool is None:
-        for _, path in todo:
+        for path in todo:
             yield _clean_one(path, ruleset, options)
         return
     with pool:
-        yield from pool.map(_clean_in_worker, [p for _, p in todo], [options] * len(todo))
+        futures = {
+            pool.submit(_clean_in_worker, path, options, name=display_path(path)): path
+            for path in todo
+        }
+        for future in as_completed(futures):
+            source = display_path(futures[future])
+            try:
+                yield future.result()
+            except IngestError as exc:
+                yield Outcome(source, error=str(exc))
+            except Exception as exc:
+                yield Outcome(source, error=str(InternalError.of(source, exc)))
 
 
 _WORKER_RULES: Ruleset | None = None
 
 
-def worker_pool(ruleset: Ruleset, jobs: int) -> ProcessPoolExecutor | None:
-    """Processes that clean with `ruleset` (`worker_ruleset()` in them), or None when they
-    could not have it: then clean in this process.
+def worker_pool(ruleset: Ruleset, jobs: int, doc_timeout: float | None) -> Supervisor | None:
+    """Processes that clean with `ruleset` (`worker_ruleset()` in them), each input under
+    `doc_timeout` seconds; or None when they could not have the ruleset: then clean in this
+    process, without a deadline.
 
     Compiled RE2 patterns do not pickle. Where processes fork (Linux), the workers inherit this
     process's ruleset, warmed up once here, instead of each loading and compiling it again
@@ -208,13 +231,16 @@ def worker_pool(ruleset: Ruleset, jobs: int) -> ProcessPoolExecutor | None:
         _WORKER_RULES = ruleset
     elif not Path(ruleset.source).is_dir():
         return None
-    return ProcessPoolExecutor(
-        max_workers=jobs, initializer=init_worker, initargs=(ruleset.source, ruleset.id)
+    return Supervisor(
+        jobs,
+        timeout=doc_timeout,
+        initializer=init_worker,
+        initargs=(ruleset.source, ruleset.id),
     )
 
 
 def init_worker(rules_dir: str, ruleset_id: str) -> None:
-    """Process-pool initializer: load the ruleset unless the worker inherited it."""
+    """Worker initializer: load the ruleset unless the worker inherited it."""
     global _WORKER_RULES
     if _WORKER_RULES is None or _WORKER_RULES.id != ruleset_id:
         _WORKER_RULES = load_ruleset(rules_dir)
@@ -239,18 +265,31 @@ def _clean_one(path: Path, ruleset: Ruleset, options: BatchOptions) -> Outcome:
     except IngestError as exc:
         return Outcome(source, error=str(exc))
     except OSError as exc:
-        where = exc.filename or options.out_dir
+        where = display_path(Path(exc.filename)) if exc.filename else options.out_dir
         return Outcome(
             source,
-            error=str(
-                InputError(
-                    source, f"cannot write {where}: {exc.strerror}", "check the --out folder"
-                )
-            ),
+            error=f"{source}: cannot write {where}: {exc.strerror} (check the --out folder)",
         )
+    except Exception as exc:  # never foreseen: that input's error, not the batch's end
+        return Outcome(source, error=str(InternalError.of(source, exc)))
     return Outcome(
         source, key=doc.key, removed=len(result.removals), held_back=len(result.held_back)
     )
+
+
+def clean_text(text: str, ruleset: Ruleset, doc_timeout: float | None = DEFAULT_DOC_TIMEOUT) -> str:
+    """One pasted text's clean body, cleaned in a worker under the document deadline (in this
+    process where a worker cannot have the ruleset)."""
+    pool = worker_pool(ruleset, 1, doc_timeout)
+    if pool is None:
+        return clean(text, ruleset).text
+    with pool:
+        body: str = pool.submit(_clean_text_in_worker, text, name="<stdin>").result()
+    return body
+
+
+def _clean_text_in_worker(text: str) -> str:
+    return clean(text, worker_ruleset()).text
 
 
 def default_jobs() -> int:

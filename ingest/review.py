@@ -90,6 +90,51 @@ class Mark:
         return out
 
 
+def record_problem(meta: Any) -> str | None:
+    """What makes a parsed `<key>.json` unusable by diff and audit (a record of another tool,
+    edited by hand, or cut short), or None. Checked before any field is read, so that a bad
+    record is that article's error, never the run's end."""
+    if not isinstance(meta, dict):
+        return f"holds a JSON {type(meta).__name__}, not an ingest record"
+    removed = meta.get("removed")
+    if not isinstance(removed, list):
+        return "has no 'removed' list"
+    for n, entry in enumerate(removed):
+        if not isinstance(entry, dict):
+            return f"removed[{n}] is not an object"
+        for name in ("rule", "category", "text", "stage"):
+            if not isinstance(entry.get(name), str):
+                return f"removed[{n}] has no '{name}' text"
+        if not _ints(entry.get("lines"), 2) or (
+            entry.get("span") is not None and not _ints(entry.get("span"), 2)
+        ):
+            return f"removed[{n}] has no valid 'lines' or 'span' (two whole numbers each)"
+    held = meta.get("held_back", [])
+    if not isinstance(held, list) or not all(
+        isinstance(h, dict)
+        and isinstance(h.get("rule"), str)
+        and isinstance(h.get("words"), int)
+        and isinstance(h.get("share"), int | float)
+        for h in held
+    ):
+        return "has a 'held_back' that is not a list of {rule, words, share} objects"
+    for name in ("title", "language", "source", "ruleset"):
+        if meta.get(name) is not None and not isinstance(meta[name], str):
+            return f"has a '{name}' that is not text"
+    count = meta.get("word_count")
+    if count is not None and (not isinstance(count, int) or isinstance(count, bool)):
+        return "has a 'word_count' that is not a whole number"
+    return None
+
+
+def _ints(value: Any, length: int) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == length
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    )
+
+
 @dataclass(frozen=True)
 class ArticleView:
     source: str
@@ -173,7 +218,7 @@ def _current_record(
     except (OSError, ValueError):
         return None
     current = (
-        isinstance(meta, dict)
+        record_problem(meta) is None
         and meta.get("raw_sha256") == hashlib.sha256(data).hexdigest()
         and meta.get("ruleset") == ruleset.id
         and meta.get("tool_version") == __version__

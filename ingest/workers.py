@@ -1,0 +1,258 @@
+"""Worker processes that each handle one input at a time, under a deadline.
+
+Why not `concurrent.futures.ProcessPoolExecutor`: it cannot stop one task. A page that sends
+extraction into a pathological case, or kills its process (the kernel's OOM killer, a crash in
+a C library), would hang the batch or break the whole pool, failing every input in flight.
+Here such an input costs only its own worker: the worker is killed and replaced, the input's
+future gets a `DeadlineError` naming it, and every other input goes on.
+
+Where processes fork (Linux), workers inherit the parent's ruleset, warmed up once; where they
+start afresh, each loads it from its folder (`pipeline.worker_pool` decides).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import pickle
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from ingest.errors import DeadlineError, InternalError
+
+# How long a worker may take to start (import, load rules) before its task is failed.
+_START_SECONDS = 120.0
+
+
+@dataclass
+class _Task:
+    future: Future[Any]
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    name: str  # the input, for the error when its worker is stopped
+
+
+class _Worker:
+    def __init__(
+        self, context: Any, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]
+    ) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(
+            target=_serve, args=(child, initializer, initargs), daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.task: _Task | None = None
+        self.deadline = 0.0
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class Supervisor(Executor):
+    """An executor of `jobs` worker processes; a task running past `timeout` seconds (or
+    whose worker dies) fails with `DeadlineError`, and its worker is replaced.
+
+    `submit(fn, *args, name=...)`: `name` says which input the task is for.
+    """
+
+    def __init__(
+        self,
+        jobs: int,
+        *,
+        timeout: float | None = None,
+        initializer: Callable[..., None] | None = None,
+        initargs: tuple[Any, ...] = (),
+        context: Any = None,
+    ) -> None:
+        self.jobs = max(1, jobs)
+        self.timeout = timeout
+        self.initializer = initializer
+        self.initargs = initargs
+        self.context = context or multiprocessing.get_context()
+        self.pending: deque[_Task] = deque()
+        self.workers: list[_Worker] = []
+        self.lock = threading.Lock()
+        self.closing = False
+        # a pipe the submitting threads write to, so that waiting on the workers wakes up
+        wake: tuple[Connection, Connection] = self.context.Pipe(duplex=False)
+        self.wake_r, self.wake_w = wake
+        self.thread = threading.Thread(target=self._run, name="ingest-supervisor", daemon=True)
+        self.thread.start()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        name = str(kwargs.pop("name", "an input"))
+        if kwargs:
+            raise TypeError(f"unexpected keyword arguments {sorted(kwargs)}")
+        future: Future[Any] = Future()
+        with self.lock:
+            if self.closing:
+                raise RuntimeError("submit after shutdown")
+            self.pending.append(_Task(future, fn, args, name))
+        self._wake()
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with self.lock:
+            self.closing = True
+            if cancel_futures:
+                while self.pending:
+                    self.pending.popleft().future.cancel()
+        self._wake()
+        if wait:
+            self.thread.join()
+
+    def _wake(self) -> None:
+        with self.lock, contextlib.suppress(OSError):
+            self.wake_w.send_bytes(b"")
+
+    def _run(self) -> None:
+        try:
+            while self._step():
+                pass
+        finally:
+            for worker in self.workers:
+                if worker.task is not None:
+                    worker.task.future.cancel()
+                worker.kill()
+            with self.lock:
+                for task in self.pending:
+                    task.future.cancel()
+            self.wake_r.close()
+            self.wake_w.close()
+
+    def _step(self) -> bool:
+        """Hand out tasks, wait for an answer or a deadline, settle what came; False when
+        there is nothing left to do after shutdown."""
+        self._assign()
+        busy = [w for w in self.workers if w.task is not None]
+        with self.lock:
+            if self.closing and not busy and not self.pending:
+                return False
+        now = time.monotonic()
+        soonest = min((w.deadline for w in busy), default=None)
+        timeout = None if soonest is None else max(0.0, soonest - now)
+        ready = wait([*(w.conn for w in busy), self.wake_r], timeout)
+        while self.wake_r in ready and self.wake_r.poll():
+            self.wake_r.recv_bytes()
+        for worker in busy:
+            if worker.conn in ready:
+                self._settle(worker)
+        now = time.monotonic()
+        for worker in [w for w in self.workers if w.task is not None and w.deadline <= now]:
+            self._fail(worker, self._late(worker))
+        return True
+
+    def _assign(self) -> None:
+        while True:
+            with self.lock:
+                if not self.pending:
+                    return
+                idle = next((w for w in self.workers if w.task is None), None)
+                if idle is None and len(self.workers) >= self.jobs:
+                    return
+                task = self.pending.popleft()
+            if not task.future.set_running_or_notify_cancel():
+                continue
+            worker = idle or self._start()
+            started = time.monotonic()
+            try:
+                worker.conn.send((task.fn, task.args))
+            except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
+                task.future.set_exception(InternalError.of(task.name, exc))
+                continue
+            worker.task = task
+            # a new worker's start (imports, rules) is not the input's fault
+            grace = _START_SECONDS if idle is None else 0.0
+            limit = self.timeout if self.timeout is not None else float("inf")
+            worker.deadline = started + grace + limit
+
+    def _start(self) -> _Worker:
+        worker = _Worker(self.context, self.initializer, self.initargs)
+        self.workers.append(worker)
+        return worker
+
+    def _settle(self, worker: _Worker) -> None:
+        task = worker.task
+        assert task is not None
+        try:
+            ok, value = worker.conn.recv()
+        except (EOFError, OSError, pickle.UnpicklingError):
+            self._fail(worker, self._died(worker))
+            return
+        worker.task = None
+        if ok:
+            task.future.set_result(value)
+        else:
+            task.future.set_exception(value)
+
+    def _fail(self, worker: _Worker, error: BaseException) -> None:
+        task = worker.task
+        worker.task = None
+        worker.kill()
+        self.workers.remove(worker)
+        if task is not None:
+            task.future.set_exception(error)
+
+    def _late(self, worker: _Worker) -> DeadlineError:
+        assert worker.task is not None
+        return DeadlineError(
+            worker.task.name,
+            f"still being extracted and cleaned after {self.timeout:g} s; its worker was stopped",
+            "raise --doc-timeout if it is an ordinary article, or report it",
+        )
+
+    def _died(self, worker: _Worker) -> DeadlineError:
+        assert worker.task is not None
+        worker.process.join(5)
+        code = worker.process.exitcode
+        how = f"exit status {code}"
+        if code is not None and code < 0:
+            try:
+                how = f"signal {signal.Signals(-code).name}"
+            except ValueError:
+                how = f"signal {-code}"
+            if code == -signal.SIGKILL:
+                how += ", often the system running out of memory"
+        return DeadlineError(
+            worker.task.name,
+            f"the process handling it died ({how})",
+            "try it alone; if it fails again, report it",
+        )
+
+
+def _serve(
+    conn: Connection, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]
+) -> None:
+    """A worker's loop: run each task, send back (True, result) or (False, exception)."""
+    # Ctrl-C is the parent's to handle: it stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
+    while True:
+        try:
+            fn, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer: tuple[bool, Any] = (True, fn(*args))
+        except Exception as exc:
+            answer = (False, exc)
+        try:
+            conn.send(answer)
+        except Exception as exc:  # an answer that does not pickle is the task's failure
+            conn.send((False, InternalError.of(_name(args), exc)))
+
+
+def _name(args: tuple[Any, ...]) -> str:
+    return str(args[0]) if args else "an input"
