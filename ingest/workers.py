@@ -51,6 +51,7 @@ class _Worker:
         child.close()
         self.task: _Task | None = None
         self.deadline = 0.0
+        self.ready = False  # until the worker says so, it is starting (imports, rules)
 
     def kill(self) -> None:
         with contextlib.suppress(OSError, ValueError):
@@ -165,17 +166,23 @@ class Supervisor(Executor):
             if not task.future.set_running_or_notify_cancel():
                 continue
             worker = idle or self._start()
-            started = time.monotonic()
             try:
                 worker.conn.send((task.fn, task.args))
             except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
                 task.future.set_exception(InternalError.of(task.name, exc))
                 continue
             worker.task = task
-            # a new worker's start (imports, rules) is not the input's fault
-            grace = _START_SECONDS if idle is None else 0.0
-            limit = self.timeout if self.timeout is not None else float("inf")
-            worker.deadline = started + grace + limit
+            self._set_deadline(worker)
+
+    def _set_deadline(self, worker: _Worker) -> None:
+        # a worker's start (imports, rules) is not the input's fault: its time starts once
+        # the worker is ready
+        if not worker.ready:
+            worker.deadline = time.monotonic() + _START_SECONDS
+        elif self.timeout is None:
+            worker.deadline = float("inf")
+        else:
+            worker.deadline = time.monotonic() + self.timeout
 
     def _start(self) -> _Worker:
         worker = _Worker(self.context, self.initializer, self.initargs)
@@ -186,12 +193,16 @@ class Supervisor(Executor):
         task = worker.task
         assert task is not None
         try:
-            ok, value = worker.conn.recv()
+            kind, value = worker.conn.recv()
         except (EOFError, OSError, pickle.UnpicklingError):
             self._fail(worker, self._died(worker))
             return
+        if kind == "ready":
+            worker.ready = True
+            self._set_deadline(worker)
+            return
         worker.task = None
-        if ok:
+        if kind == "ok":
             task.future.set_result(value)
         else:
             task.future.set_exception(value)
@@ -206,6 +217,12 @@ class Supervisor(Executor):
 
     def _late(self, worker: _Worker) -> DeadlineError:
         assert worker.task is not None
+        if not worker.ready:
+            return DeadlineError(
+                worker.task.name,
+                f"its worker process did not start within {_START_SECONDS:g} s",
+                "the machine may be overloaded: try again with fewer --jobs",
+            )
         return DeadlineError(
             worker.task.name,
             f"still being extracted and cleaned after {self.timeout:g} s; its worker was stopped",
@@ -224,9 +241,10 @@ class Supervisor(Executor):
                 how = f"signal {-code}"
             if code == -signal.SIGKILL:
                 how += ", often the system running out of memory"
+        what = "the process handling it died" if worker.ready else "its worker could not start"
         return DeadlineError(
             worker.task.name,
-            f"the process handling it died ({how})",
+            f"{what} ({how})",
             "try it alone; if it fails again, report it",
         )
 
@@ -234,24 +252,26 @@ class Supervisor(Executor):
 def _serve(
     conn: Connection, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]
 ) -> None:
-    """A worker's loop: run each task, send back (True, result) or (False, exception)."""
+    """A worker's loop: say it is ready, then run each task and send back ("ok", result) or
+    ("error", exception)."""
     # Ctrl-C is the parent's to handle: it stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if initializer is not None:
         initializer(*initargs)
+    conn.send(("ready", None))
     while True:
         try:
             fn, args = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            answer: tuple[bool, Any] = (True, fn(*args))
+            answer: tuple[str, Any] = ("ok", fn(*args))
         except Exception as exc:
-            answer = (False, exc)
+            answer = ("error", exc)
         try:
             conn.send(answer)
         except Exception as exc:  # an answer that does not pickle is the task's failure
-            conn.send((False, InternalError.of(_name(args), exc)))
+            conn.send(("error", InternalError.of(_name(args), exc)))
 
 
 def _name(args: tuple[Any, ...]) -> str:
