@@ -16,10 +16,11 @@ from typing import Any
 
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
+from datatrove.pipeline.extractors.base import ExtractorSandbox
 
-from ingest.errors import IngestError
+from ingest.errors import IngestError, InternalError
 from ingest.inputs import Document
-from ingest.pipeline import clean_document
+from ingest.pipeline import DEFAULT_DOC_TIMEOUT, clean_document
 from ingest.rules import Ruleset, load_ruleset
 
 _LOOKS_HTML = re.compile(
@@ -39,38 +40,70 @@ class IngestStep(PipelineStep):  # type: ignore[misc]
         *,
         html: bool | None = None,
         url_key: str = "url",
+        doc_timeout: float = DEFAULT_DOC_TIMEOUT,
     ) -> None:
         """`html`: True or False for all documents; None sniffs each one's text.
-        `url_key`: the metadata field holding a page's address (WARC readers set `url`)."""
+        `url_key`: the metadata field holding a page's address (WARC readers set `url`).
+        `doc_timeout`: seconds one document's extraction and cleaning may take."""
         super().__init__()
         self.rules_dir = str(rules_dir) if rules_dir is not None else None
         self.html = html
         self.url_key = url_key
+        self.doc_timeout = doc_timeout
         self._ruleset: Ruleset | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Compiled rules stay behind: whoever unpickles the step loads them again.
+        return {**self.__dict__, "_ruleset": None}
+
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> Iterator[Any]:
-        # Loaded once per task, in the worker: rulesets are not sent across the cluster.
+        # Loaded once per task, before its sandbox process forks from it: rulesets are not
+        # sent across the cluster.
+        self._rules()
+        # datatrove's own sandbox: a process of its own that is killed and replaced when a
+        # document runs past the deadline or kills it; the shard goes on.
+        with ExtractorSandbox(timeout=self.doc_timeout, warmup_text="") as sandbox:
+            for document in data:
+                self.stat_update("documents")
+                doc = _as_input(document, self.html, self.url_key)
+                with self.track_time():
+                    try:
+                        result, meta = sandbox.process_document((doc,), self._clean)
+                    except TimeoutError:
+                        self.stat_update("timeout")
+                        continue
+                    except EOFError:
+                        self.stat_update("broken_process")
+                        continue
+                    except IngestError as exc:
+                        # One bad document never stops a shard: it is counted and dropped.
+                        self.stat_update("failed")
+                        document.metadata["ingest_error"] = str(exc)
+                        continue
+                if not result.text:
+                    self.stat_update("empty")
+                    continue
+                document.text = result.text
+                document.metadata["ingest"] = meta
+                self.stat_update("removals", value=len(result.removals))
+                yield document
+
+    def _rules(self) -> Ruleset:
         if self._ruleset is None:
             self._ruleset = load_ruleset(self.rules_dir)
-        for document in data:
-            self.stat_update("documents")
-            with self.track_time():
-                try:
-                    result, meta = clean_document(
-                        _as_input(document, self.html, self.url_key), self._ruleset
-                    )
-                except IngestError as exc:
-                    # One bad document never stops a shard: it is counted and dropped.
-                    self.stat_update("failed")
-                    document.metadata["ingest_error"] = str(exc)
-                    continue
-            if not result.text:
-                self.stat_update("empty")
-                continue
-            document.text = result.text
-            document.metadata["ingest"] = meta
-            self.stat_update("removals", value=len(result.removals))
-            yield document
+        return self._ruleset
+
+    def _clean(self, doc: Document | str) -> Any:
+        """In the sandbox: one document's result and record, or the error it failed with
+        (the sandbox raises a returned exception in the step; a raised one would end it)."""
+        if isinstance(doc, str):
+            return None  # the sandbox's warm-up call
+        try:
+            return clean_document(doc, self._rules())
+        except IngestError as exc:
+            return exc
+        except Exception as exc:
+            return InternalError.of(doc.source, exc)
 
 
 def _as_input(document: Any, html: bool | None, url_key: str) -> Document:

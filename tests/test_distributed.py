@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import signal
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,3 +82,37 @@ def test_pages_are_extracted_and_bad_documents_are_dropped(tmp_path: Path) -> No
     meta = page["metadata"]["ingest"]  # type: ignore[index]
     assert meta["title"] == "Talks resume" and meta["url"] == "https://example.org/a"
     assert any(r["stage"] == "html" for r in meta["removed"])
+
+
+def test_a_document_past_its_deadline_or_killing_its_process_is_dropped_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingest import distributed
+
+    real = distributed.clean_document
+
+    def misbehave(doc: Any, *args: Any, **kwargs: Any) -> Any:
+        if doc.source == "hang":
+            time.sleep(3600)
+        if doc.source == "crash":
+            os.kill(os.getpid(), signal.SIGKILL)
+        if doc.source == "oops":
+            raise ZeroDivisionError("a bug")
+        return real(doc, *args, **kwargs)
+
+    # the sandbox process forks from this one (tasks=1 runs here), so it has the patch
+    monkeypatch.setattr(distributed, "clean_document", misbehave)
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    text = "The council approved the new budget on Monday after a long debate.\n\nIt passed."
+    ids = ["a", "hang", "b", "crash", "c", "oops", "d"]
+    (shards / "docs.jsonl").write_text(
+        "".join(json.dumps({"id": i, "text": text}) + "\n" for i in ids), encoding="utf-8"
+    )
+    started = time.monotonic()
+    docs = _run(shards, tmp_path / "out", tmp_path / "logs", doc_timeout=2.0)
+    assert time.monotonic() - started < 60
+    assert [d["id"] for d in docs] == ["a", "b", "c", "d"]
+    stats = json.loads(next((tmp_path / "logs" / "stats").glob("*.json")).read_text())
+    step = next(s for s in stats if s["name"].endswith("ingest"))["stats"]
+    assert step["timeout"] == 1 and step["broken_process"] == 1 and step["failed"] == 1
