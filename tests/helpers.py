@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,3 +33,20 @@ def run_ingest(
         [sys.executable, "-m", "ingest", *args],
         cwd=cwd, input=stdin, capture_output=True, env=env, timeout=300, check=False,
     )  # fmt: skip
+
+
+def misbehaving(real: Callable[..., Any], name_of: Callable[[Any], str]) -> Callable[..., Any]:
+    """`real`, except for inputs named "hang" (sleeps an hour), "crash" (kills its own
+    process) and "oops" (raises an exception nobody foresaw)."""
+
+    def call(doc: Any, *args: Any, **kwargs: Any) -> Any:
+        name = name_of(doc)
+        if name == "hang":
+            time.sleep(3600)
+        if name == "crash":
+            os.kill(os.getpid(), signal.SIGKILL)
+        if name == "oops":
+            raise ZeroDivisionError("a bug")
+        return real(doc, *args, **kwargs)
+
+    return call

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from ingest.fetch import url_key
 from ingest.inputs import find_inputs
 from ingest.output import remove_stale_temporaries
 
-from .helpers import MARKER_RULE, run_ingest
+from .helpers import MARKER_RULE, misbehaving, run_ingest
 from .httpserver import serve
 
 RULES = rules_from_toml(MARKER_RULE)
@@ -83,18 +82,8 @@ def test_an_input_past_its_deadline_or_killing_its_worker_fails_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _good(tmp_path / "in", "a.txt", "hang.txt", "b.txt", "crash.txt", "c.txt", "oops.txt")
-    real = pipeline_module.clean_document
-
-    def misbehave(doc: Any, *args: Any, **kwargs: Any) -> Any:
-        if doc.key == "hang":
-            time.sleep(3600)
-        if doc.key == "crash":
-            os.kill(os.getpid(), signal.SIGKILL)
-        if doc.key == "oops":
-            raise ZeroDivisionError("a bug")
-        return real(doc, *args, **kwargs)
-
     # the workers fork from this process, so they clean with the patched function
+    misbehave = misbehaving(pipeline_module.clean_document, lambda doc: doc.key)
     monkeypatch.setattr(pipeline_module, "clean_document", misbehave)
     for jobs in (1, 2):
         out = tmp_path / f"out{jobs}"

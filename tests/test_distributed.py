@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import signal
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -20,7 +17,7 @@ from datatrove.pipeline.writers import JsonlWriter
 
 from ingest.distributed import IngestStep
 
-from .helpers import run_ingest
+from .helpers import misbehaving, run_ingest
 from .httpserver import article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,18 +86,8 @@ def test_a_document_past_its_deadline_or_killing_its_process_is_dropped_alone(
 ) -> None:
     from ingest import distributed
 
-    real = distributed.clean_document
-
-    def misbehave(doc: Any, *args: Any, **kwargs: Any) -> Any:
-        if doc.source == "hang":
-            time.sleep(3600)
-        if doc.source == "crash":
-            os.kill(os.getpid(), signal.SIGKILL)
-        if doc.source == "oops":
-            raise ZeroDivisionError("a bug")
-        return real(doc, *args, **kwargs)
-
     # the sandbox process forks from this one (tasks=1 runs here), so it has the patch
+    misbehave = misbehaving(distributed.clean_document, lambda doc: doc.source)
     monkeypatch.setattr(distributed, "clean_document", misbehave)
     shards = tmp_path / "shards"
     shards.mkdir()
