@@ -1,9 +1,10 @@
 """Reading inputs: files and folders to clean, their bytes, and their text.
 
-Decoding order: UTF-8 (with or without BOM); UTF-16 with a BOM; then cp1252 when the bytes
-look like a Western European text (accented letters a minority of all letters); only then
-charset-normalizer, whose guesses on short Western texts are unreliable ("président" in
-Latin-1 comes back as "prﻠsident").
+Decoding order: the charset the input declares (HTTP header, <meta>) when it is a page charset
+that decodes the bytes cleanly and is plausible for them; UTF-8 (with or without BOM); UTF-16
+with a BOM; then cp1252 when the bytes look like a Western European text (accented letters a
+minority of all letters); only then charset-normalizer, whose guesses on short Western texts
+are unreliable ("président" in Latin-1 comes back as "prﻠsident").
 """
 
 from __future__ import annotations
@@ -31,6 +32,12 @@ _UTF8_EVIDENCE = 20
 _BINARY_SAMPLE = 8192
 # Unicode's Cc category, less the whitespace controls text may hold
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# Python codecs that are no page's charset: a declaration naming one is a mistake or a trap
+# ('undefined' always raises; the escape codecs interpret backslashes; UTF-7 is refused by
+# browsers since it smuggles markup past filters; 'charmap' is Latin-1 under another name).
+_NOT_PAGE_CHARSETS = frozenset({
+    "undefined", "unicode-escape", "raw-unicode-escape", "idna", "punycode", "charmap", "utf-7",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -159,8 +166,10 @@ def read_document(path: Path, options: ReadOptions | None = None) -> Document:
 
 def decode_page(data: bytes, source: str, record: dict[str, Any] | None) -> tuple[str, str]:
     """A page's text: the charset its HTTP record gives, else its <meta>, else detection."""
-    declared = (record or {}).get("charset") or html_charset(data)
-    return decode_bytes(data, source, declared)
+    declared = (record or {}).get("charset")
+    if not isinstance(declared, str):  # a record edited by hand can hold anything
+        declared = None
+    return decode_bytes(data, source, declared or html_charset(data))
 
 
 def record_path(page: Path) -> Path:
@@ -193,11 +202,10 @@ def decode_bytes(
     """
     if not data.strip():
         raise InputError(source, "is empty", "nothing to clean; remove it from the batch")
-    if declared and declared.lower().replace("_", "-") not in {"utf-8", "utf8"}:
-        try:
-            return _check_text(data.decode(declared), source), declared.lower()
-        except (LookupError, UnicodeDecodeError):
-            pass
+    if declared:
+        found = _declared_text(data, declared, source)
+        if found is not None:
+            return found
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return _check_text(data.decode("utf-16"), source), "utf-16"
@@ -226,6 +234,46 @@ def decode_bytes(
     if best is None:
         raise InputError(source, "has no recognisable text encoding", "convert it to UTF-8")
     return _check_text(str(best), source), str(best.encoding)
+
+
+def _declared_text(data: bytes, declared: str, source: str) -> tuple[str, str] | None:
+    """The text by a declared charset, or None for detection to decide.
+
+    A declaration is a claim: it wins only for a charset a page can be written in that decodes
+    the bytes cleanly and is plausible for them. Anything else about it failing, even a codec
+    that raises something other than UnicodeDecodeError ('undefined' raises UnicodeError), is
+    the declaration being wrong, not the input.
+    """
+    try:
+        codec = codecs.lookup(declared)
+    except (LookupError, ValueError):  # ValueError: a name with a NUL in it
+        return None
+    if codec.name == "utf-8" or codec.name in _NOT_PAGE_CHARSETS:
+        return None  # UTF-8 is tried below, with its own repair of broken bytes
+    if not getattr(codec, "_is_text_encoding", True):
+        return None  # base64, zlib, rot13...: bytes-to-bytes codecs, not charsets
+    if codec.name.startswith(("utf-16", "utf-32")) and b"\x00" not in data[:_BINARY_SAMPLE]:
+        # Markup in UTF-16 or UTF-32 has a NUL byte in every ASCII character; without one the
+        # bytes are an 8-bit or UTF-8 page that the declaration would turn into CJK noise.
+        return None
+    if not data.isascii() and _is_utf8(data):
+        # Non-ASCII bytes that are all well-formed UTF-8 are UTF-8: text in a legacy charset
+        # practically never is (a Latin-1 "é" would have to be followed by a continuation
+        # byte every time), while "charset=iso-8859-1" over UTF-8 is a common server default.
+        return None
+    try:
+        text = data.decode(codec.name)
+        return _check_text(text, source), declared.lower()
+    except (ValueError, InputError):  # UnicodeError is a ValueError; InputError: binary noise
+        return None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _looks_western(text: str) -> bool:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from ingest.inputs import decode_bytes
+import unicodedata
+
+import pytest
+
+from ingest.inputs import decode_bytes, decode_page
 
 PROSE = "Le président a parlé à l’Assemblée, déjà très divisée, de la réforme des retraites. "
 
@@ -26,6 +30,55 @@ def test_latin1_text_is_not_taken_for_broken_utf8() -> None:
 def test_a_declared_charset_wins_when_it_decodes_the_bytes() -> None:
     text, charset = decode_bytes("Привет, мир. Новости дня.".encode("koi8-r"), "p.html", "koi8-r")
     assert charset == "koi8-r" and text.startswith("Привет")
+
+
+PAGE = f"<!DOCTYPE html><html><head><title>Réforme</title></head><body><p>{PROSE * 4}</p></body>"
+ASCII_PAGE = (
+    unicodedata.normalize("NFKD", PAGE.replace("’", "'")).encode("ascii", "ignore").decode()
+)
+
+
+@pytest.mark.parametrize(
+    "declared",
+    ["undefined", "unicode_escape", "utf-7", "rot13", "base64", "no-such-charset", "utf-8\x00"],
+)
+def test_a_declared_charset_that_fails_in_any_way_is_ignored(declared: str) -> None:
+    # 'undefined' is a Python codec that raises UnicodeError (not UnicodeDecodeError) on any
+    # input; the others are codecs no page is written in, or no codec at all.
+    text, charset = decode_bytes(PAGE.encode("utf-8"), "p.html", declared)
+    assert charset == "utf-8" and "Le président a parlé" in text
+
+
+def test_a_meta_charset_naming_the_undefined_codec_is_ignored() -> None:
+    page = PAGE.replace("<head>", '<head><meta charset="undefined">')
+    text, charset = decode_page(page.encode("utf-8"), "p.html", None)
+    assert charset == "utf-8" and "Le président a parlé" in text
+
+
+@pytest.mark.parametrize("declared", ["utf-16", "utf-16-le", "utf-32"])
+@pytest.mark.parametrize("page", [PAGE, ASCII_PAGE])
+def test_utf16_declared_over_utf8_bytes_is_not_believed(declared: str, page: str) -> None:
+    data = page.encode("utf-8")
+    data += b" " * (len(data) % 4)  # a whole number of UTF-16/32 code units: they decode
+    text, charset = decode_bytes(data, "p.html", declared)
+    assert charset == "utf-8" and text.rstrip() == page
+
+
+def test_real_utf16_without_a_bom_is_read_by_its_declared_charset() -> None:
+    text, charset = decode_bytes(PAGE.encode("utf-16-le"), "p.html", "utf-16-le")
+    assert charset == "utf-16-le" and text == PAGE
+
+
+def test_a_legacy_charset_declared_over_utf8_bytes_gives_way_to_utf8() -> None:
+    # "charset=iso-8859-1" is many servers' default whatever the page is; Latin-1 decodes
+    # any bytes "cleanly", into "prÃ©sident".
+    text, charset = decode_bytes(PAGE.encode("utf-8"), "p.html", "iso-8859-1")
+    assert charset == "utf-8" and "Le président a parlé" in text
+
+
+def test_an_ebcdic_charset_declared_over_an_ascii_page_is_ignored() -> None:
+    text, charset = decode_bytes(ASCII_PAGE.encode("ascii"), "p.html", "cp500")
+    assert charset == "utf-8" and text == ASCII_PAGE
 
 
 def test_language_detection_reads_a_bounded_sample_from_across_the_text() -> None:
