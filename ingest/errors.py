@@ -53,8 +53,12 @@ class ExtractError(IngestError):
     """A saved or fetched page yielded no article text."""
 
 
-class FetchError(IngestError):
+class FetchError(_Located):
     """A URL could not be fetched."""
+
+    @property
+    def url(self) -> str:
+        return self.source
 
 
 class DeadlineError(_Located):

@@ -1,23 +1,28 @@
 """Fetching pages with httpx: polite, bounded, and never stopped by one bad URL.
 
-Each URL gets a hard deadline that covers every attempt. Retries back off exponentially on
-connection errors, 5xx and 429 (a Retry-After is honoured up to a cap). Bodies are streamed
-and cut off at a size cap; only HTML is accepted. Concurrency is bounded overall and per
-host; robots.txt is read once per host and obeyed unless told otherwise. What came over the
-wire is kept in raw/ (the page and its HTTP record) so that every article can be cleaned again
-later without the network. Nothing is written for a URL that failed.
+Each URL gets a hard deadline that covers every attempt, its site's robots.txt and every
+redirect. Retries back off exponentially on connection errors, 5xx and 429 (a Retry-After is
+honoured up to a cap). Redirects are followed here rather than by httpx, so that each target is
+checked (an http(s) URL; allowed by its site's robots.txt) and no redirect body is read.
+Bodies are streamed, their Content-Encoding undone layer by layer, and cut off at a size cap;
+only HTML is accepted. Concurrency is bounded overall and per host; robots.txt is read once per
+site, by RFC 9309, and obeyed unless told otherwise. A URL or an answer that cannot be used
+becomes that URL's error, never the batch's. What came over the wire is kept in raw/ (the page
+and its HTTP record) so that every article can be cleaned again later without the network.
+Nothing is written for a URL that failed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import email.utils
 import hashlib
+import ipaddress
 import json
 import re
 import time
-import urllib.robotparser
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,8 +31,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from protego import Protego
 
 from ingest import __version__
+from ingest.content_encoding import (
+    ACCEPT_ENCODING,
+    ContentEncodingError,
+    Decoder,
+    LayerTooLarge,
+)
 from ingest.engine import CleanOptions
 from ingest.errors import FetchError, IngestError, InputError, InternalError
 from ingest.inputs import (
@@ -57,6 +69,21 @@ _KEPT_HEADERS = (
     "last-modified", "date", "cache-control", "retry-after",
 )  # fmt: skip
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+_REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
+# RFC 9309 2.5: a crawler may stop parsing robots.txt at 500 KiB (and must read that much).
+_ROBOTS_MAX_BYTES = 500 * 1024
+# RFC 9309 2.3.1.2: follow at least five redirects for robots.txt; past that it may be taken
+# as unavailable.
+_ROBOTS_REDIRECTS = 5
+# Network failures that another attempt may not meet. Not here: an answer we cannot use
+# whatever we do (InvalidURL, UnsupportedProtocol, LocalProtocolError: our own request).
+_TRANSIENT = (
+    httpx.TimeoutException,
+    httpx.NetworkError,
+    httpx.RemoteProtocolError,
+    httpx.ProxyError,
+)
+_LOCATION = "ingest.location"  # where _hold_location keeps a response's Location header
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
 
 
@@ -92,7 +119,10 @@ class FetchOutcome:
 
 def url_key(url: str) -> str:
     """A stable, filesystem-safe output name for a URL: host, a readable slug, a hash."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1": no URL, but its error still needs a key
+        parts = urlsplit("")
     host = re.sub(r"[^a-z0-9.-]+", "-", (parts.hostname or "page").lower().removeprefix("www."))
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     slug = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")[-60:].strip("-")
@@ -133,11 +163,13 @@ async def _fetch_all(
     for folder in (options.raw_dir, options.batch.out_dir):
         remove_stale_temporaries(folder)
     async with httpx.AsyncClient(
-        follow_redirects=True,
-        max_redirects=options.max_redirects,
+        follow_redirects=False,  # _Fetcher._follow does it, checking each target
         limits=limits,
-        headers={"User-Agent": options.user_agent},
+        # httpx would also offer br and zstd were their packages installed; only what can be
+        # decoded in bounded memory is asked for.
+        headers={"User-Agent": options.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         timeout=httpx.Timeout(options.timeout),
+        event_hooks={"response": [_hold_location]},
     ) as client:
         fetcher = _Fetcher(client, ruleset, options, workers)
 
@@ -150,10 +182,24 @@ async def _fetch_all(
         try:
             return list(await asyncio.gather(*(run(u) for u in urls)))
         finally:
+            fetcher.close()
             if workers is not None:
                 workers.shutdown(cancel_futures=True)
             for folder in (options.raw_dir, options.batch.out_dir):
                 remove_stale_temporaries(folder)
+
+
+async def _hold_location(response: httpx.Response) -> None:
+    """Move a response's Location header out of httpx's sight, into its extensions.
+
+    Even when it follows no redirect, httpx builds the request a redirect would make before it
+    hands the response over, and raises on a Location it cannot build one from (InvalidURL for
+    'javascript:alert(1)'; RemoteProtocolError, which looks worth retrying, for 'http://[::1').
+    _Fetcher._follow checks the Location itself and says what is wrong with it.
+    """
+    if "location" in response.headers:
+        response.extensions[_LOCATION] = response.headers["location"]
+        del response.headers["location"]
 
 
 def _clean_in_worker(doc: Document, options: CleanOptions) -> tuple[bytes, bytes]:
@@ -194,15 +240,17 @@ class _Fetcher:
         self.options = options
         self.everyone = asyncio.Semaphore(options.connections)
         self.hosts: dict[str, asyncio.Semaphore] = {}
-        self.robots: dict[str, asyncio.Task[urllib.robotparser.RobotFileParser | None]] = {}
+        self.robots: dict[str, _RobotsFetch] = {}
+        self.agent = _product_token(options.user_agent)
 
     async def one(self, url: str) -> FetchOutcome:
         key = url_key(url)
         page = self.options.raw_dir / f"{key}.html"
         try:
-            scheme = urlsplit(url).scheme
-            if scheme not in {"http", "https"} or not urlsplit(url).hostname:
-                raise FetchError(f"{url}: not an http(s) URL (check the address)")
+            try:
+                target = _valid_url(url)
+            except _BadURL as exc:
+                raise FetchError(url, exc.problem, "check the address") from exc
             try:
                 previous = read_record(page)
             except InputError:
@@ -212,12 +260,10 @@ class _Fetcher:
                     return FetchOutcome(url, key, "skipped")
                 # kept in raw/ by a run that could not write its clean text: finish it
                 return await self._finish(url, key, page)
-            if self.options.robots and not await self._allowed(url):
-                raise FetchError(
-                    f"{url}: disallowed by the site's robots.txt "
-                    "(pass --ignore-robots if you have the right to fetch it)"
-                )
-            got = await self._get(url, previous if self.options.refresh else None)
+            clock = _Clock(self.options.timeout)
+            if self.options.robots:
+                await self._obey_robots(target, url, clock)
+            got = await self._get(target, url, previous if self.options.refresh else None, clock)
             if got is None:
                 return FetchOutcome(url, key, "unchanged")
             body, record = got
@@ -265,112 +311,251 @@ class _Fetcher:
         )
         return FetchOutcome(url, key, "completed")
 
-    def _host_slot(self, url: str) -> asyncio.Semaphore:
-        host = urlsplit(url).netloc.lower()
+    def close(self) -> None:
+        """Stop robots.txt reads no URL waits for any more (their URLs gave up on them)."""
+        for fetch in self.robots.values():
+            if not fetch.task.done():
+                fetch.task.cancel()
+            elif not fetch.task.cancelled():
+                fetch.task.exception()  # retrieved: asyncio would log it as never retrieved
+
+    def _host_slot(self, url: httpx.URL) -> asyncio.Semaphore:
+        host = url.netloc.decode("ascii")
         if host not in self.hosts:
             self.hosts[host] = asyncio.Semaphore(self.options.per_host)
         return self.hosts[host]
 
-    async def _allowed(self, url: str) -> bool:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        if origin not in self.robots:
-            self.robots[origin] = asyncio.ensure_future(self._robots(origin))
-        parser = await self.robots[origin]
-        return parser is None or parser.can_fetch(self.options.user_agent, url)
-
-    async def _robots(self, origin: str) -> urllib.robotparser.RobotFileParser | None:
-        """The site's robots.txt; None (allow all) when it is missing or unreachable."""
+    async def _obey_robots(
+        self, url: httpx.URL, shown: str, clock: _Clock, *, redirected: bool = False
+    ) -> None:
+        """Raise the FetchError for `url` (asked as `shown`) if its site's robots.txt forbids it."""
+        fetch = self._robots_fetch(url)
+        via = f"redirects to {url}, and " if redirected else ""
+        loop = asyncio.get_running_loop()
         try:
-            async with self.everyone, self._host_slot(origin):
-                async with asyncio.timeout(self.options.timeout):
-                    response = await self.client.get(f"{origin}/robots.txt")
-        except (httpx.HTTPError, TimeoutError):
-            return None
-        if response.status_code >= 400:
-            return None
-        parser = urllib.robotparser.RobotFileParser()
-        parser.parse(response.text.splitlines())
-        return parser
+            if clock.deadline is not None:
+                async with asyncio.timeout_at(clock.deadline):
+                    await asyncio.shield(fetch.task)
+            elif not fetch.task.done():
+                # While robots.txt queues for a slot the URL is queueing, which no clock counts;
+                # from its request on, the URL's time runs (a slow robots.txt spends it).
+                begun = asyncio.ensure_future(fetch.clock.begun.wait())
+                try:
+                    await asyncio.wait([begun, fetch.task], return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    begun.cancel()
+                since = loop.time()
+                try:
+                    async with asyncio.timeout_at(since + clock.left()):
+                        await asyncio.shield(fetch.task)
+                finally:
+                    clock.spent += loop.time() - since
+        except TimeoutError as exc:
+            raise FetchError(
+                shown,
+                f"{via}its site's robots.txt gave no complete answer within "
+                f"{self.options.timeout:g} s",
+                "raise --timeout, try later, or pass --ignore-robots if you have the right to "
+                "fetch it",
+            ) from exc
+        robots = fetch.task.result()
+        if robots.unreachable is not None:
+            raise FetchError(
+                shown,
+                f"{via}its site's robots.txt could not be read ({robots.unreachable}), "
+                "which RFC 9309 says to take as disallowing every page",
+                "try later, or pass --ignore-robots if you have the right to fetch it",
+            )
+        if robots.rules is not None and not robots.rules.can_fetch(str(url), self.agent):
+            problem = "disallowed by the site's robots.txt"
+            if redirected:
+                problem = f"redirects to {url}, which its site's robots.txt disallows"
+            raise FetchError(
+                shown, problem, "pass --ignore-robots if you have the right to fetch it"
+            )
+
+    def _robots_fetch(self, url: httpx.URL) -> _RobotsFetch:
+        where = url.copy_with(
+            path="/robots.txt", query=None, fragment=None, username=None, password=None
+        )
+        key = str(where)
+        if key not in self.robots:
+            clock = _Clock(self.options.timeout)
+            task = asyncio.ensure_future(self._read_robots(where, clock))
+            self.robots[key] = _RobotsFetch(clock, task)
+        return self.robots[key]
+
+    async def _read_robots(self, where: httpx.URL, clock: _Clock) -> _Robots:
+        """A site's robots.txt as RFC 9309 2.3.1 reads it.
+
+        2xx: its rules (the first 500 KiB of them). 4xx: it is unavailable, so everything is
+        allowed. 5xx, and the same for a 429 (a server asking us to come back later has not
+        said there is no robots.txt), after the retries a page gets: it is unreachable, so
+        nothing is. The RFC names network errors with server errors, so a robots.txt that
+        cannot be reached within the deadline, or cannot be decoded, is unreachable too.
+        Redirects are followed up to five, across hosts, and what they reach is read as the
+        first site's rules; more than five, or a redirect to no usable URL, means it was not
+        reached, which the RFC lets a crawler take as unavailable. Its clock is its own (one
+        robots.txt serves many URLs); every URL waiting for it spends its own time too.
+        """
+        want = _Want(
+            cap=_ROBOTS_MAX_BYTES, cut=True, html=False, redirects=_ROBOTS_REDIRECTS, robots=False
+        )
+        try:
+            answer, attempts = await self._attempts(where, str(where), {}, clock, want)
+        except _BadRedirect:
+            return _Robots()
+        except TimeoutError:
+            return _Robots(unreachable=f"no complete answer within {self.options.timeout:g} s")
+        except FetchError as exc:
+            return _Robots(unreachable=exc.problem)
+        if 200 <= answer.status < 300:
+            body = answer.body
+            if answer.cut:  # a rule cut in two could be wider than the one written
+                body = body[: body.rfind(b"\n") + 1]
+            # 500 KiB of rules take Protego about a second: in a thread, the event loop (and
+            # every other URL's deadline) gets its turns.
+            text = body.decode("utf-8-sig", "replace")
+            return _Robots(rules=await asyncio.to_thread(Protego.parse, text))
+        if answer.status == 429 or answer.status >= 500:
+            tried = f" after {attempts} attempts" if attempts > 1 else ""
+            return _Robots(unreachable=f"HTTP {answer.status} {answer.reason}{tried}")
+        return _Robots()
 
     async def _get(
-        self, url: str, previous: dict[str, Any] | None
+        self,
+        url: httpx.URL,
+        shown: str,
+        previous: dict[str, Any] | None,
+        clock: _Clock,
     ) -> tuple[bytes, dict[str, Any]] | None:
         headers = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"}
         if previous:
-            if previous.get("etag"):
-                headers["If-None-Match"] = previous["etag"]
-            if previous.get("last_modified"):
-                headers["If-Modified-Since"] = previous["last_modified"]
+            # isinstance: a record edited by hand can hold anything, and httpx raises TypeError
+            # on a header that is not a string
+            if isinstance(etag := previous.get("etag"), str) and etag:
+                headers["If-None-Match"] = etag
+            if isinstance(modified := previous.get("last_modified"), str) and modified:
+                headers["If-Modified-Since"] = modified
+        want = _Want(
+            cap=self.options.max_bytes,
+            cut=False,
+            html=True,
+            redirects=self.options.max_redirects,
+            robots=self.options.robots,
+        )
+        answer, attempts = await self._attempts(url, shown, headers, clock, want)
+        status = answer.status
+        if status == 304:
+            return None
+        tried = f" after {attempts} attempts" if attempts > 1 else ""
+        if 300 <= status < 400:
+            raise FetchError(
+                shown,
+                f"HTTP {status} {answer.reason or 'redirect'} with no Location to follow{tried}",
+                "open it in a browser to see where it goes",
+            )
+        if status >= 400:
+            fix = "check the address" if status < 500 and status != 429 else "try later"
+            raise FetchError(shown, f"HTTP {status} {answer.reason or 'error'}{tried}", fix)
+        return answer.body, _record(shown, answer)
+
+    async def _attempts(
+        self, url: httpx.URL, shown: str, headers: dict[str, str], clock: _Clock, want: _Want
+    ) -> tuple[_Answer, int]:
+        """The answer for `url` and how many attempts it took: network failures, 5xx and 429
+        are tried again while retries and the clock last."""
         attempt = 0
-        # The deadline starts with the first request, not while the URL waits for a free slot
-        # behind other URLs of the same host; after that, retries and waits all count.
-        deadline: float | None = None
-        loop = asyncio.get_running_loop()
         while True:
             try:
-                async with self.everyone, self._host_slot(url):
-                    deadline = deadline or loop.time() + self.options.timeout
-                    async with asyncio.timeout_at(deadline):
-                        result = await self._attempt(url, headers)
-            except httpx.TooManyRedirects as exc:
-                raise FetchError(
-                    f"{url}: more than {self.options.max_redirects} redirects "
-                    "(a redirect loop?); open it in a browser to see where it goes"
-                ) from exc
-            except (httpx.TransportError, httpx.DecodingError) as exc:
+                answer = await self._follow(url, shown, headers, clock, want)
+            except _Retry as exc:
                 if attempt >= self.options.retries:
                     raise FetchError(
-                        f"{url}: {type(exc).__name__} after {attempt + 1} attempts "
-                        f"({exc or 'no detail'}); check the address or try later"
+                        shown,
+                        f"{exc.kind} after {attempt + 1} attempts ({exc.detail})",
+                        "check the address or try later",
                     ) from exc
-                async with asyncio.timeout_at(deadline):
-                    await asyncio.sleep(self.options.backoff * 2**attempt)
-                attempt += 1
-                continue
-            status, response, body = result
-            if status == 304:
-                return None
-            if status in _RETRY_STATUS and attempt < self.options.retries:
-                async with asyncio.timeout_at(deadline):
-                    await asyncio.sleep(self._wait(response, attempt))
-                attempt += 1
-                continue
-            if status >= 400:
-                reason = response.reason_phrase or "error"
-                tried = f" after {attempt + 1} attempts" if attempt else ""
-                raise FetchError(f"{url}: HTTP {status} {reason}{tried}")
-            return body, _record(url, response)
+                await _pause(clock, self.options.backoff * 2**attempt)
+            else:
+                if answer.status not in _RETRY_STATUS or attempt >= self.options.retries:
+                    return answer, attempt + 1
+                await _pause(clock, self._wait(answer.headers, attempt))
+            attempt += 1
 
-    async def _attempt(
-        self, url: str, headers: dict[str, str]
-    ) -> tuple[int, httpx.Response, bytes]:
-        async with self.client.stream("GET", url, headers=headers) as response:
-            if response.status_code >= 300:
-                return response.status_code, response, b""
-            declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > self.options.max_bytes:
-                raise _too_big(url, self.options.max_bytes)
-            chunks: list[bytes] = []
-            size = 0
-            # aiter_bytes() decompresses: the cap applies to what we would keep and parse.
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > self.options.max_bytes:
-                    raise _too_big(url, self.options.max_bytes)
-                chunks.append(chunk)
-            body = b"".join(chunks)
-            media = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            if media not in HTML_TYPES and not (not media and _looks_like_html(body)):
-                raise FetchError(
-                    f"{url}: is {media or 'of no declared type'}, not an HTML page "
-                    "(ingest reads articles from HTML)"
+    async def _follow(
+        self, url: httpx.URL, shown: str, headers: dict[str, str], clock: _Clock, want: _Want
+    ) -> _Answer:
+        """One attempt: `url`, then the redirects from it, each target checked before it is
+        asked. No redirect's body is read (httpx reads each whole, however large)."""
+        passed: list[httpx.URL] = []
+        while True:
+            answer = await self._exchange(url, shown, headers, clock, want)
+            location = answer.location.strip()
+            if answer.status not in _REDIRECT_STATUS or not location:
+                return dataclasses.replace(answer, redirects=tuple(passed))
+            if len(passed) >= want.redirects:
+                raise _BadRedirect(
+                    shown,
+                    f"more than {want.redirects} redirects in a row",
+                    "a redirect loop? open it in a browser to see where it goes",
                 )
-            return response.status_code, response, body
+            try:
+                target = _valid_url(location, base=url)
+            except _BadURL as exc:
+                raise _BadRedirect(
+                    shown,
+                    f"redirects to {location!r}: {exc.problem}",
+                    "the site's redirect is broken; open it in a browser to see where it goes",
+                ) from exc
+            passed.append(url)
+            if want.robots:
+                await self._obey_robots(target, shown, clock, redirected=True)
+            url = target
 
-    def _wait(self, response: httpx.Response, attempt: int) -> float:
+    async def _exchange(
+        self, url: httpx.URL, shown: str, headers: dict[str, str], clock: _Clock, want: _Want
+    ) -> _Answer:
+        """One request and its answer, holding a connection slot overall and one for its host."""
+        async with contextlib.AsyncExitStack() as slots:
+            # Queueing for a slot before the first request does not count against the clock
+            # (others of the same host are ahead); once the clock runs, everything does.
+            async with asyncio.timeout_at(clock.deadline):
+                await slots.enter_async_context(self.everyone)
+                await slots.enter_async_context(self._host_slot(url))
+            async with asyncio.timeout_at(clock.start()):
+                try:
+                    async with self.client.stream("GET", url, headers=headers) as response:
+                        answer = _Answer(
+                            url,
+                            response.status_code,
+                            response.reason_phrase,
+                            response.headers,
+                            response.extensions.get(_LOCATION, ""),
+                        )
+                        if 200 <= answer.status < 300:
+                            body, cut = await _read_body(response, shown, want)
+                            answer = dataclasses.replace(answer, body=body, cut=cut)
+                        # Leaving unread (a redirect's, an error's body) closes the connection.
+                        return answer
+                except _TRANSIENT as exc:
+                    raise _Retry(type(exc).__name__, _detail(exc)) from exc
+                except (
+                    httpx.InvalidURL,
+                    httpx.UnsupportedProtocol,
+                    httpx.LocalProtocolError,
+                    httpx.StreamError,
+                    UnicodeError,  # an IDNA host httpx let through and the resolver did not
+                ) as exc:
+                    raise FetchError(
+                        shown,
+                        f"{url} cannot be requested ({type(exc).__name__}: {_detail(exc)})",
+                        "check the address",
+                    ) from exc
+
+    def _wait(self, headers: httpx.Headers, attempt: int) -> float:
         backoff = float(self.options.backoff * 2**attempt)
-        said = response.headers.get("retry-after")
+        said = headers.get("retry-after")
         if said is None:
             return backoff
         if said.strip().isdigit():
@@ -383,20 +568,202 @@ class _Fetcher:
         return min(max(wait, 0.0), self.options.max_retry_after)
 
 
-def _record(url: str, response: httpx.Response) -> dict[str, Any]:
-    headers = {k: response.headers[k] for k in _KEPT_HEADERS if k in response.headers}
-    found = _CHARSET.search(response.headers.get("content-type", ""))
+class _Clock:
+    """One URL's time (or one robots.txt read's): `seconds` for all its requests and waits.
+
+    Time spent queueing for a connection slot behind other URLs before its first request is
+    not counted; time spent waiting for its site's robots.txt once that is being fetched is
+    (`spent`). The deadline is set at the first request, and from then on everything counts:
+    redirects, retries, backoffs, slots.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.spent = 0.0
+        self.started: float | None = None
+        self.deadline: float | None = None
+        self.begun = asyncio.Event()
+
+    def left(self) -> float:
+        return self.seconds - self.spent
+
+    def start(self) -> float:
+        if self.deadline is None:
+            self.started = asyncio.get_running_loop().time()
+            self.deadline = self.started + self.left()
+            self.begun.set()
+        return self.deadline
+
+
+@dataclass(frozen=True)
+class _Robots:
+    """What a site's robots.txt allows: by its rules; everything when it has none (missing,
+    unavailable); nothing when it could not be read (`unreachable` says why)."""
+
+    rules: Protego | None = None
+    unreachable: str | None = None
+
+
+@dataclass(frozen=True)
+class _RobotsFetch:
+    clock: _Clock
+    task: asyncio.Task[_Robots]
+
+
+@dataclass(frozen=True)
+class _Want:
+    """What one kind of fetch takes: a page, or a robots.txt."""
+
+    cap: int  # bytes of body, on the wire and decoded
+    cut: bool  # past the cap: keep the first `cap` bytes (True) or fail (False)
+    html: bool  # only HTML bodies
+    redirects: int
+    robots: bool  # check each redirect target against its site's robots.txt
+
+
+@dataclass(frozen=True)
+class _Answer:
+    url: httpx.URL  # the URL that gave this answer
+    status: int
+    reason: str
+    headers: httpx.Headers
+    location: str  # the Location header, set aside by _hold_location
+    body: bytes = b""
+    cut: bool = False  # the body is the first `_Want.cap` bytes of a longer one
+    redirects: tuple[httpx.URL, ...] = ()  # the URLs that redirected here, in order
+
+
+class _Retry(Exception):
+    """A failure another attempt may not meet: the network, a body cut off in transit."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(kind, detail)
+        self.kind = kind
+        self.detail = detail
+
+
+class _BadRedirect(FetchError):
+    """A redirect that cannot be followed (robots.txt takes that as having none)."""
+
+
+class _BadURL(Exception):
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def _valid_url(url: str, base: httpx.URL | None = None) -> httpx.URL:
+    """`url` (a redirect's Location when there is a `base`) as httpx would request it, checked
+    for what would otherwise fail inside httpx or the socket layer with a bare traceback
+    (ValueError, OverflowError for a port, UnicodeError for an IDNA host)."""
+    try:
+        parsed = base.join(url) if base is not None else httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise _BadURL(f"not a valid URL ({_detail(exc)})") from exc
+    if parsed.scheme not in ("http", "https"):
+        raise _BadURL("not an http(s) URL")
+    host = parsed.raw_host.decode("ascii")
+    if not host:
+        raise _BadURL("no host name")
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise _BadURL(f"port {parsed.port} is outside 1-65535")
+    try:
+        _ = parsed.host  # decodes an xn-- host, as httpx does for every request to it
+    except UnicodeError as exc:  # idna.IDNAError
+        raise _BadURL(f"host name {host!r} is not valid IDNA ({_detail(exc)})") from exc
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        labels = host.removesuffix(".").split(".")
+        if len(host) > 253 or not all(0 < len(label) <= 63 for label in labels):
+            raise _BadURL(
+                "host name cannot exist (DNS allows 1 to 63 characters between dots, 253 in all)"
+            ) from None
+    return parsed
+
+
+def _product_token(user_agent: str) -> str:
+    """The name robots.txt groups are matched against (RFC 9309 2.2.1): the user agent's
+    leading letters, '_' and '-' ('ingest' of 'ingest/0.1.0 (article cleaner)'), as
+    urllib.robotparser took it. The whole string would let a group named after any word in
+    its comment ('article') apply to ingest."""
+    found = re.match(r"[A-Za-z_-]+", user_agent.strip())
+    return found.group(0) if found else user_agent
+
+
+async def _pause(clock: _Clock, seconds: float) -> None:
+    async with asyncio.timeout_at(clock.deadline):
+        await asyncio.sleep(seconds)
+
+
+async def _read_body(response: httpx.Response, shown: str, want: _Want) -> tuple[bytes, bool]:
+    """The body, its Content-Encoding undone, and whether it was cut at `want.cap`.
+
+    The cap holds on the wire and for what each layer of decoding puts out, so neither a body
+    that decodes to gigabytes nor one that decodes to nothing can run on. httpx's own decoding
+    (aiter_bytes) inflates a layer whole before anything can count it.
+    """
+    media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if want.html and media and media not in HTML_TYPES:
+        raise _not_html(shown, media)
+    declared = response.headers.get("content-length", "")
+    if not want.cut and declared.isdigit() and int(declared) > want.cap:
+        raise _too_big(shown, want.cap)
+    codings = response.headers.get_list("content-encoding", split_commas=True)
+    chunks: list[bytes] = []
+    size = wire = 0
+    try:
+        decoder = Decoder(codings, want.cap)
+        async for raw in response.aiter_raw():
+            wire += len(raw)
+            for piece in decoder.feed(raw):
+                if size + len(piece) > want.cap:
+                    if not want.cut:
+                        raise _too_big(shown, want.cap)
+                    chunks.append(piece[: want.cap - size])
+                    return b"".join(chunks), True
+                chunks.append(piece)
+                size += len(piece)
+            if wire > want.cap:
+                if not want.cut:
+                    raise _too_big(shown, want.cap)
+                return b"".join(chunks), True
+        decoder.finish()
+    except LayerTooLarge:
+        if not want.cut:
+            raise _too_big(shown, want.cap) from None
+        return b"".join(chunks), True
+    except ContentEncodingError as exc:
+        if exc.truncated:
+            raise _Retry("truncated body", exc.problem) from exc
+        raise FetchError(
+            shown, f"body {exc.problem}", "the site sent it in a form ingest cannot read"
+        ) from exc
+    body = b"".join(chunks)
+    if want.html and not media and not _looks_like_html(body):
+        raise _not_html(shown, media)
+    return body, False
+
+
+def _record(url: str, answer: _Answer) -> dict[str, Any]:
+    headers = {k: answer.headers[k] for k in _KEPT_HEADERS if k in answer.headers}
+    found = _CHARSET.search(answer.headers.get("content-type", ""))
     return {
         "url": url,
-        "final_url": str(response.url),
-        "status": response.status_code,
-        "redirects": [str(r.url) for r in response.history],
+        "final_url": str(answer.url),
+        "status": answer.status,
+        "redirects": [str(u) for u in answer.redirects],
         "headers": headers,
-        "etag": response.headers.get("etag"),
-        "last_modified": response.headers.get("last-modified"),
+        "etag": answer.headers.get("etag"),
+        "last_modified": answer.headers.get("last-modified"),
         "charset": found.group(1).lower() if found else None,
         "fetched_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
     }
+
+
+def _detail(exc: BaseException) -> str:
+    """An exception's message on one line (a batch report has one line per URL)."""
+    return " ".join(str(exc).split()) or "no detail"
 
 
 def _looks_like_html(body: bytes) -> bool:
@@ -404,5 +771,13 @@ def _looks_like_html(body: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
 
 
+def _not_html(url: str, media: str) -> FetchError:
+    return FetchError(
+        url,
+        f"is {media or 'of no declared type'}, not an HTML page",
+        "ingest reads articles from HTML",
+    )
+
+
 def _too_big(url: str, cap: int) -> FetchError:
-    return FetchError(f"{url}: body is larger than {cap:,} bytes (raise --max-bytes to allow it)")
+    return FetchError(url, f"body is larger than {cap:,} bytes", "raise --max-bytes to allow it")
