@@ -78,6 +78,9 @@ def test_hostile_urls_and_answers_fail_alone_one_line_each(server: Server, tmp_p
         server.url("/br"): "body is in Content-Encoding 'br', which ingest does not decode",
         server.url("/gzip-corrupt"): "body has corrupt gzip data",
         server.url("/gzip-cut"): "truncated body after 3 attempts (ends inside its gzip data",
+        # rich markup in a URL: "[/x]" raised MarkupError, "[bold]" vanished from the line
+        server.url("/missing/[/x]"): "HTTP 404",
+        server.url("/missing/[bold]"): "HTTP 404",
     }
     (tmp_path / "urls.txt").write_text(
         "\n".join([server.url(p) for p in good] + list(bad)) + "\n", encoding="utf-8"
