@@ -125,9 +125,13 @@ def find_inputs(paths: Iterable[Path]) -> tuple[list[Path], list[InputError]]:
 
 
 def display_path(path: Path) -> str:
-    """The path relative to the working folder when inside it (stable across machines)."""
+    """The path relative to the working folder when inside it (stable across machines).
+
+    A link is shown as itself, not as what it points to: that is the name people gave it,
+    and a link that leads nowhere has nothing else to show."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        shown = path.parent.resolve() / path.name if path.name else path.resolve()
+        return shown.relative_to(Path.cwd().resolve()).as_posix()
     except (ValueError, OSError, RuntimeError):  # outside it; or a link loop, an unreadable cwd
         return path.as_posix()
 
