@@ -232,9 +232,10 @@ def render_html(audit_: Audit, views: dict[str, ArticleView | str]) -> str:
             ],
         ),
         held=_list_html(
-            "Held back (a rule would have removed too much)",
+            "Held back (the guard refused a removal as too much of the article)",
             [
                 f"{h['key']}: {h['rule']}, {h['words']} words ({h['share']:.0%})"
+                + (f", {h['reason']}" if h.get("reason") else "")
                 for h in audit_.held_back
             ],
         ),

@@ -531,7 +531,11 @@ def _print_audit(out: Console, result: Any) -> None:
         ),
         (
             "held back",
-            [f"{h['key']} {h['rule']} ({h['words']} words)" for h in result.held_back],
+            [
+                f"{h['key']} {h['rule']} ({h['words']} words"
+                + (f", {h['reason']})" if h.get("reason") else ")")
+                for h in result.held_back
+            ],
         ),
         ("languages", [f"{k} {v}" for k, v in result.languages.items()]),
         ("truncated", [a.key for a in result.truncated]),

@@ -3,8 +3,8 @@
 Text and ruleset in, `CleanResult` out: no I/O, no clock, no hidden state. The engine only
 deletes (whole lines or spans of a line) and normalises blank lines; it never rewrites or adds
 article text. Every deletion is recorded with the rule that made it and where it was in the raw
-text. A rule that would remove an implausibly large share of an article is held back and
-reported instead of applied.
+text. Removals that would take an implausibly large share of an article, one rule's or all of
+them together, are held back and reported instead of applied.
 
 Cleaning runs to a fixpoint: once lines are gone, a line that moved into a rule's window
 ("first 10 lines") or next to a marker may match; passes repeat until nothing changes, which is
@@ -17,7 +17,7 @@ import bisect
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import re2
@@ -54,9 +54,11 @@ _FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 @dataclass(frozen=True)
 class CleanOptions:
-    # A rule may remove at most this share of an article's words...
+    # A rule may remove at most this share of an article's words, and so may all removals
+    # together (a page's selector rules included)...
     guard_share: float = 0.5
-    # ...unless it removes fewer words than this (boilerplate-sized removals always apply).
+    # ...but a rule that removes no more words than this always applies (boilerplate-sized),
+    # and a paywall notice is believed only after this many words of article.
     guard_min_words: int = 30
     # Passes until the fixpoint; each pass only deletes, so this bound is rarely reached.
     max_passes: int = 6
@@ -79,7 +81,12 @@ class HeldBack:
     category: str
     lines: tuple[int, int]
     words: int  # what the rule would have removed in this article
-    share: float  # ... as a share of the article's words
+    share: float  # ... as a share of the article's words (one HTML element: of the page's)
+    # Why: "rule-share" (the rule alone would take more than the guard's share), "together"
+    # (all removals together would); for selector rules "holds-article" (the element, or the
+    # rule's elements together, hold the article's opening and most of its words),
+    # "page-share", "max-words" (more prose than the rule allows), "page-root" (html, body...).
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -187,6 +194,7 @@ def clean(
     site: str | None = None,
     headline: str | None = None,
     links: frozenset[str] = frozenset(),
+    removed_before: int = 0,
     options: CleanOptions | None = None,
 ) -> CleanResult:
     """Clean `text` with `ruleset`. `site` (a domain) enables that site's scoped rules.
@@ -194,21 +202,55 @@ def clean(
     `headline` is the page's known title (from HTML metadata): it is the result's title, and
     lines repeating it leave the body. Without it the first line is the title when it reads
     like one, and it stays as the body's first line. `links` are the texts of the page's links
-    (`ingest.html.link_texts`); pasted text has none.
+    (`ingest.html.link_texts`); pasted text has none. `removed_before` is what earlier stages
+    took from the article, in words (a page's selector rules: `Page.removed_words`): the guard
+    judges them and this text's removals together.
     """
     options = options or CleanOptions()
+    together: list[HeldBack] = []
+    while True:
+        # When the removals together take too much, which of them misfired cannot be told:
+        # the article is cleaned again without any of the large ones.
+        result, more = _clean(
+            text,
+            ruleset,
+            site=site,
+            headline=headline,
+            links=links,
+            removed_before=removed_before,
+            options=options,
+            disabled=frozenset(h.rule for h in together),
+        )
+        if not more:
+            return replace(result, held_back=(*together, *result.held_back))
+        together += more
+
+
+def _clean(
+    text: str,
+    ruleset: Ruleset,
+    *,
+    site: str | None,
+    headline: str | None,
+    links: frozenset[str],
+    removed_before: int,
+    options: CleanOptions,
+    disabled: frozenset[str],
+) -> tuple[CleanResult, list[HeldBack]]:
+    """One cleaning of `text` without the `disabled` rules: the result, and the rules to hold
+    back because the removals together take too much of the article (none: the result stands)."""
     raw = normalize(text)
     lines: list[_Line] = []
     offset = 0
     for number, line in enumerate(raw.split("\n"), start=1):
         lines.append(_Line(number, ((offset, offset + len(line)),), line))
         offset += len(line) + 1
-    total_words = _words(raw)
+    line_words = [_words(line.text) for line in lines]
     rules = [r for r in ruleset.rules if r.applies_to(site)]
     pattern_rules = [(i, r) for i, r in enumerate(rules) if r.compiled is not None]
     builtin_rules = [(i, r) for i, r in enumerate(rules) if r.scope in BUILTIN_SCOPES]
 
-    state = _State(total_words, options)
+    state = _State(line_words, removed_before, options, disabled)
     # Detection dominates the cost of cleaning; passes see the same body and lines again.
     bodies: dict[str, Language] = {}
     foreign_lines: dict[tuple[str, str], bool] = {}
@@ -257,7 +299,7 @@ def clean(
 
     final = current
     head = None if headline else find_headline(final.texts)
-    return CleanResult(
+    result = CleanResult(
         text="\n\n".join(t for t in final.texts if t),
         removals=tuple(sorted(state.removals, key=lambda r: (r.span, r.rule))),
         facts=tuple(sorted(state.facts, key=lambda f: (f.line, f.rule, f.name))),
@@ -266,6 +308,7 @@ def clean(
         language=body_language(final),
         passes=passes,
     )
+    return result, state.over_budget()
 
 
 def normalize(text: str) -> str:
@@ -442,17 +485,74 @@ def _foreign(
 
 
 class _State:
-    """What the passes have removed, held back and learned so far."""
+    """What the passes have removed, held back and learned so far.
 
-    def __init__(self, total_words: int, options: CleanOptions) -> None:
-        self.total_words = total_words
+    The guard's article is the raw text plus what earlier stages took from it
+    (`removed_before`), less what follows a paywall notice the text announces (see `_believed`).
+    """
+
+    def __init__(
+        self,
+        line_words: list[int],
+        removed_before: int,
+        options: CleanOptions,
+        disabled: frozenset[str],
+    ) -> None:
+        self.line_words = line_words  # per raw line
+        self.disabled = disabled  # rules held back because the removals together took too much
+        self.removed_before = removed_before
+        self.total_words = sum(line_words) + removed_before
         self.options = options
         self.removals: list[Removal] = []
         self.facts: list[Fact] = []
         self.held_back: list[HeldBack] = []
         self.removed_words: dict[str, int] = {}
+        self.announced: int | None = None  # raw line of the first believed paywall notice
+
+    def _believed(self, p: _Pass, c: _Candidate) -> bool:
+        """A tail whose match says the text stops here (`truncated = true`) after some article:
+        what follows is the paywall, however long, not article. At the top of a text, before
+        any article, the notice is a banner over a page that may be whole, and it is judged
+        like any other removal."""
+        return (
+            c.rule.scope == "tail"
+            and ("truncated", True) in c.facts
+            and sum(_words(line.text) for line in p.lines[: c.first])
+            >= self.options.guard_min_words
+        )
+
+    def over_budget(self) -> list[HeldBack]:
+        """The rules to hold back when all removals together take more than the guard's share
+        of the article: every one that removed more than a boilerplate-sized removal. Small
+        removals and a believed paywall tail stay; the guard cannot tell which of the others
+        misfired, so the article keeps its text and `held_back` names them all."""
+        end = self.announced or len(self.line_words) + 1
+        article = sum(self.line_words[: end - 1]) + self.removed_before
+        words: dict[str, int] = {}
+        spans: dict[str, tuple[str, int, int]] = {}
+        for r in self.removals:
+            if r.lines[0] >= end:
+                continue
+            words[r.rule] = words.get(r.rule, 0) + _words(r.text)
+            _, first, last = spans.get(r.rule, (r.category, r.lines[0], r.lines[1]))
+            spans[r.rule] = (r.category, min(first, r.lines[0]), max(last, r.lines[1]))
+        if sum(words.values()) + self.removed_before <= self.options.guard_share * article:
+            return []
+        large = [rule for rule, n in words.items() if n > self.options.guard_min_words]
+        return [
+            HeldBack(
+                rule=rule,
+                category=spans[rule][0],
+                lines=spans[rule][1:],
+                words=words[rule],
+                share=round(words[rule] / max(article, 1), 4),
+                reason="together",
+            )
+            for rule in sorted(large, key=lambda rule: (spans[rule][1], rule))
+        ]
 
     def apply(self, p: _Pass, candidates: Sequence[_Candidate]) -> tuple[list[_Line], bool]:
+        candidates = [c for c in candidates if c.rule.id not in self.disabled]
         claimed: dict[int, _Candidate] = {}
         spans: dict[int, list[tuple[int, int, _Candidate]]] = {}
         ordered = sorted(
@@ -488,8 +588,10 @@ class _State:
             if not any(p.texts[i] for i in new_lines) and not new_spans:
                 continue
             before = self.removed_words.get(rule_id, 0)
+            believed = self._believed(p, group[0])
             if (
-                words > self.options.guard_min_words
+                not believed
+                and words > self.options.guard_min_words
                 and before + words > self.options.guard_share * self.total_words
             ):
                 rule = group[0].rule
@@ -501,9 +603,13 @@ class _State:
                         lines=(p.lines[touched[0]].number, p.lines[touched[-1]].number),
                         words=words,
                         share=round((before + words) / max(self.total_words, 1), 4),
+                        reason="rule-share",
                     )
                 )
                 continue
+            if believed:
+                number = p.lines[group[0].first].number
+                self.announced = min(self.announced or number, number)
             self.removed_words[rule_id] = before + words
             claimed.update(new_lines)
             for j, s, e, c in new_spans:

@@ -239,20 +239,22 @@ def remove_elements(
             line = element.sourceline or 0
             lines = (line, line + _newlines(element))
             prose = words - sum(len(a.get_text(" ").split()) for a in element.find_all("a"))
-            too_much_prose = rule.max_words is not None and prose > rule.max_words
-            holds_article = (
+            reason = None
+            if element.name in _NEVER:
+                reason = "page-root"
+            elif (
                 words * 2 > article_words
                 and opening in text
                 and _covered(text, article_lines) * 2 > article_words
-            )
-            if (
-                too_much_prose
-                or holds_article
-                or words > options.guard_share * total
-                or element.name in _NEVER
             ):
+                reason = "holds-article"
+            elif words > options.guard_share * total:
+                reason = "page-share"
+            elif rule.max_words is not None and prose > rule.max_words:
+                reason = "max-words"
+            if reason is not None:
                 share = round(words / total, 4)
-                held.append(HeldBack(rule.id, rule.category, lines, words, share))
+                held.append(HeldBack(rule.id, rule.category, lines, words, share, reason))
                 continue
             removals.append(Removal(rule.id, rule.category, lines, (0, 0), text, selector=selector))
             # what it contains goes with it (not `.decomposed`: on a live tag, bs4 reads an

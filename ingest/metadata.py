@@ -98,6 +98,7 @@ def build_metadata(
                 "lines": list(h.lines),
                 "words": h.words,
                 "share": h.share,
+                "reason": h.reason,
             }
             for h in held
         ],

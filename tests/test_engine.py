@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import CleanOptions, clean, rules_from_toml
+from ingest import CleanOptions, clean, load_ruleset, rules_from_toml
 from ingest.rules import Ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -221,6 +221,106 @@ def test_guard_threshold_is_an_option() -> None:
     )
     raw = "Subscribe now.\n\n" + body
     assert clean(raw, MISFIRE, options=CleanOptions(guard_share=1.0)).text == ""
+
+
+HALVES = rules("""
+id = "odd-lines"
+category = "junk"
+why = "A test rule that takes every odd paragraph."
+pattern = '^Odd paragraph'
+
+id = "even-lines"
+category = "junk"
+why = "A test rule that takes every even paragraph."
+pattern = '^Even paragraph'
+""")
+
+
+def test_rules_that_together_would_empty_the_article_are_all_held_back() -> None:
+    # Each rule takes exactly half of the words, within the share one rule may take; together
+    # they took all of them (issue 12: 0 of 487 words left).
+    raw = "\n\n".join(
+        f"{'Odd' if i % 2 else 'Even'} paragraph {i} of the article says something worth keeping."
+        for i in range(40)
+    )
+    result = clean(raw, HALVES)
+    assert result.text == raw
+    assert result.removals == ()
+    assert [(h.rule, h.reason, h.share) for h in result.held_back] == [
+        ("even-lines", "together", 0.5),
+        ("odd-lines", "together", 0.5),
+    ]
+    assert [h.words for h in result.held_back] == [200, 200]
+
+
+def test_what_a_page_lost_to_selector_rules_counts_against_the_text_rules() -> None:
+    raw = "\n\n".join(
+        f"{'Odd' if i % 4 == 1 else 'Kept'} paragraph {i} of the article says something worth "
+        "keeping."
+        for i in range(40)
+    )
+    # a quarter of the text: within the share, unless the page's selector rules took as much
+    assert clean(raw, HALVES).held_back == ()
+    result = clean(raw, HALVES, removed_before=len(raw.split()))
+    assert result.text == raw
+    ((rule, reason),) = [(h.rule, h.reason) for h in result.held_back]
+    assert (rule, reason) == ("odd-lines", "together")
+
+
+def test_boilerplate_sized_removals_apply_when_the_large_ones_are_held_back() -> None:
+    ruleset = rules("""
+id = "even-lines"
+category = "junk"
+why = "A test rule that takes every even paragraph."
+pattern = '^Even paragraph'
+
+id = "promo"
+category = "junk"
+why = "A short promo line."
+pattern = '^Sponsored:'
+""")
+    raw = "Sponsored: a short promo.\n\n" + "\n\n".join(
+        f"{kind} paragraph {i} of the article says something worth keeping."
+        for i in range(10)
+        for kind in ("Even", "Kept")
+    )
+    # 100 + 4 of 204 words: over half together, though the even lines alone are not
+    result = clean(raw, ruleset)
+    assert not result.text.startswith("Sponsored")
+    assert result.text.count("Even paragraph") == 10
+    assert [r.rule for r in result.removals] == ["promo"]
+    assert [(h.rule, h.words, h.reason) for h in result.held_back] == [
+        ("even-lines", 100, "together")
+    ]
+
+
+PAYWALL = load_ruleset(ROOT / "rules").only("paywall-percent-left-en")
+_TEASER = "\n\n".join(
+    f"Paragraph {i} of the teaser: the council met on Monday to agree the budget." for i in range(3)
+)
+_FURNITURE = "\n\n".join(
+    f"Offer {i}: subscribe today and read every article on any device, cancel anytime."
+    for i in range(12)
+)
+
+
+def test_a_paywall_the_text_announces_removes_the_rest_however_long() -> None:
+    raw = f"{_TEASER}\n\nYou have 62% of this article left to read.\n\n{_FURNITURE}"
+    assert len(_FURNITURE.split()) > len(_TEASER.split())
+    result = clean(raw, PAYWALL)
+    assert result.text == _TEASER
+    assert result.held_back == ()
+    assert ("truncated", True) in [(f.name, f.value) for f in result.facts]
+
+
+def test_a_paywall_notice_before_any_article_is_judged_like_any_removal() -> None:
+    # a banner over a page that may be whole: without a teaser the notice is not believed
+    raw = f"You have 62% of this article left to read.\n\n{_TEASER}\n\n{_FURNITURE}"
+    result = clean(raw, PAYWALL)
+    assert result.text == raw
+    assert [(h.rule, h.reason) for h in result.held_back] == [
+        ("paywall-percent-left-en", "rule-share")
+    ]
 
 
 def test_cleaning_is_deterministic() -> None:
