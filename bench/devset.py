@@ -57,7 +57,10 @@ def _page(args: tuple[str, dict[str, Any], str]) -> dict[str, Any]:
         page = extract(html, _RULES, url=url, site=site)
     except ExtractError:
         page = Page(text="")
-    result = clean(page.text, _RULES, site=site, headline=page.title, links=page.links)
+    result = clean(
+        page.text, _RULES, site=site, headline=page.title, links=page.links,
+        removed_before=page.removed_words,
+    )  # fmt: skip
     removed = [(r.rule, _norm(r.text)) for r in (*page.removals, *result.removals)]
     return {
         "url": url,

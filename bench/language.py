@@ -55,7 +55,14 @@ def _page(args: tuple[str, dict[str, Any], str]) -> Page | None:
 
 
 def _clean(page: Page, url: str) -> CleanResult:
-    return clean(page.text, _RULES, site=site_of(url), headline=page.title, links=page.links)
+    return clean(
+        page.text,
+        _RULES,
+        site=site_of(url),
+        headline=page.title,
+        links=page.links,
+        removed_before=page.removed_words,
+    )
 
 
 def _line_trials(pages: list[tuple[str, Page]]) -> None:

@@ -2,7 +2,9 @@
 
 Selector rules (rule records with `scope = "html"`) remove elements with beautifulsoup4 before
 extraction; each removal is recorded like a text removal. An element that holds a large share
-of the page's text (the article container, misfiring) is held back, as in the text engine.
+of the page's text (the article container, misfiring) is held back, as in the text engine, and
+so is a rule whose elements together hold the article; what the removals took of the article
+counts against the text guard's budget (`Page.removed_words`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import difflib
 import functools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -22,7 +25,7 @@ from bs4.element import NavigableString
 
 from ingest.engine import HeldBack, Removal
 from ingest.errors import ExtractError
-from ingest.rules import Ruleset
+from ingest.rules import Rule, Ruleset
 
 # A fixed ceiling instead of "today": the same page must give the same date tomorrow.
 # No extensive search: on the dev set it dated 109 more pages (of 990), and of 23 of them read
@@ -63,16 +66,19 @@ class Page:
     held_back: tuple[HeldBack, ...] = field(default=())
     # the page's link texts, for the text rules that look at links (scope "link-tail")
     links: frozenset[str] = frozenset()
+    # the article's words the selector rules took (`clean(removed_before=...)`: one budget)
+    removed_words: int = 0
 
 
 class Stripped(NamedTuple):
-    """A page after its selector rules: what is left, what went, what was held back, and
-    the texts of its links (taken before anything was removed)."""
+    """A page after its selector rules: what is left, what went, what was held back, the
+    texts of its links (taken before anything was removed), and how much of the article went."""
 
     html: str
     removals: list[Removal]
     held_back: list[HeldBack]
     links: frozenset[str]
+    removed_words: int = 0  # words of the untouched page's extraction that the removals held
 
 
 def html_charset(data: bytes) -> str | None:
@@ -96,7 +102,7 @@ def extract(
     # separate trafilatura.extract_metadata() call.)
     document = _bare_extraction(html, url, options, with_metadata=True)
     original = _text(document)
-    stripped, removals, held, links = remove_elements(
+    stripped, removals, held, links, removed_words = remove_elements(
         html, ruleset, site=site, options=options, article=original
     )
     text = original
@@ -119,6 +125,7 @@ def extract(
         removals=tuple(removals),
         held_back=tuple(held),
         links=links,
+        removed_words=removed_words,
     )
 
 
@@ -207,17 +214,44 @@ def remove_elements(
 
     `article` is trafilatura's extraction of the unmodified page: an element holding most of
     it is the article itself (a paywall or "related" class on the article's wrapper), so it is
-    held back however its class reads.
+    held back however its class reads; so is a rule whose elements are each small but together
+    hold the article (a rule that matches every paragraph): the page is stripped again without
+    it. `Stripped.removed_words` counts the article's words the removals took, for the text
+    guard's budget.
     """
     options = options or ExtractOptions()
+    lines = [(n, len(n.split())) for n in map(_norm, article.split("\n")) if n]
+    rules = [r for r in ruleset.rules if r.scope == "html" and r.applies_to(site)]
+    whole: list[HeldBack] = []
+    while True:
+        stripped = _strip(html, rules, options, lines)
+        taken = _taken([r.text for r in stripped.removals], lines)
+        more = _rules_holding_article(stripped.removals, taken, lines)
+        if not more:
+            held = [*whole, *stripped.held_back]
+            return stripped._replace(held_back=held, removed_words=sum(taken))
+        whole += more
+        gone = {h.rule for h in more}
+        rules = [r for r in rules if r.id not in gone]
+
+
+def _opening(lines: list[tuple[str, int]]) -> str:
+    """The article's opening: its first line of _OPENING_WORDS words or more.
+
+    The article's container holds its opening as well as most of its words; a popup or widget
+    that trafilatura took in along with the article holds only the latter.
+    """
+    return next((n for n, w in lines if w >= _OPENING_WORDS), "\0")
+
+
+def _strip(
+    html: str, rules: list[Rule], options: ExtractOptions, article_lines: list[tuple[str, int]]
+) -> Stripped:
     soup = BeautifulSoup(html, "html.parser")
     body = soup.body or soup
     total = max(len(body.get_text(" ").split()), 1)
-    article_lines = [(n, len(n.split())) for n in map(_norm, article.split("\n")) if n]
     article_words = sum(w for _, w in article_lines)
-    # The article's container holds its opening as well as most of its words; a popup or
-    # widget that trafilatura took in along with the article holds only the latter.
-    opening = next((n for n, w in article_lines if w >= _OPENING_WORDS), "\0")
+    opening = _opening(article_lines)
     removals: list[Removal] = []
     held: list[HeldBack] = []
     # document order, outer elements first; a <template>'s content is inert and, as for CSS,
@@ -226,7 +260,6 @@ def remove_elements(
     elements = [e for e in soup.find_all(True) if id(e) not in inert]
     links = link_texts(elements)
     gone: set[int] = set()
-    rules = [r for r in ruleset.rules if r.scope == "html" and r.applies_to(site)]
     candidates = _candidates(tuple(r.selectors for r in rules), elements)
     for rule, maybe in zip(rules, candidates, strict=True):
         compiled = soupsieve.compile(", ".join(rule.selectors))
@@ -262,6 +295,47 @@ def remove_elements(
             gone.update(id(d) for d in (element, *element.find_all(True)))
             element.decompose()
     return Stripped(str(soup) if removals else html, removals, held, links)
+
+
+def _taken(texts: list[str], lines: list[tuple[str, int]]) -> list[int]:
+    """The article's words each removed text held: the (normalised) article lines it contains,
+    each line counted once over all the texts, or, for a piece of one line (a date inside a
+    paragraph), its own words."""
+    left = Counter(n for n, _ in lines)
+    words = dict(lines)
+    joined = "\n".join(n for n, _ in lines)
+    out = []
+    for text in texts:
+        found = 0
+        for line in [n for n, k in left.items() if k]:
+            if line in text:
+                count = min(left[line], text.count(line))
+                left[line] -= count
+                found += count * words[line]
+        if not found and text and text in joined:
+            found = len(text.split())
+        out.append(found)
+    return out
+
+
+def _rules_holding_article(
+    removals: list[Removal], taken: list[int], lines: list[tuple[str, int]]
+) -> list[HeldBack]:
+    """The rules whose removals together hold the article, as one element holding it would:
+    its opening and more than half of its words."""
+    article_words = sum(w for _, w in lines)
+    opening = _opening(lines)
+    words: dict[str, int] = {}
+    for removal, n in zip(removals, taken, strict=True):
+        words[removal.rule] = words.get(removal.rule, 0) + n
+    out = []
+    for rule, n in words.items():
+        mine = [r for r in removals if r.rule == rule]
+        if n * 2 > article_words and any(opening in r.text for r in mine):
+            first, last = min(r.lines[0] for r in mine), max(r.lines[1] for r in mine)
+            share = round(n / max(article_words, 1), 4)
+            out.append(HeldBack(rule, mine[0].category, (first, last), n, share, "holds-article"))
+    return out
 
 
 def _nfc(element: Tag) -> str:

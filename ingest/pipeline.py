@@ -117,6 +117,7 @@ def clean_prepared(
         site=prep.site,
         headline=page.title if page else None,
         links=page.links if page else frozenset(),
+        removed_before=page.removed_words if page else 0,
         options=options,
     )
     if prep.page is not None and not result.text:

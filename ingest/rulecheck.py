@@ -62,7 +62,7 @@ def _check_rule(rule: Rule, ruleset: Ruleset) -> Iterator[str]:
     site = rule.sites[0] if rule.sites else None
     for example in rule.examples.remove:
         if rule.scope == "html":
-            stripped, removals, _, _ = remove_elements(_FILLER + example, alone, site=site)
+            stripped, removals, *_ = remove_elements(_FILLER + example, alone, site=site)
             if _page_text(stripped) != _page_text(_FILLER) or not removals:
                 yield f"did not remove the HTML example {example!r}"
             continue
@@ -72,7 +72,7 @@ def _check_rule(rule: Rule, ruleset: Ruleset) -> Iterator[str]:
             yield f"left {result.text!r} of the remove example {example!r}"
     for example in rule.examples.keep:
         if rule.scope == "html":
-            _, removals, _, _ = remove_elements(example, alone, site=site)
+            _, removals, *_ = remove_elements(example, alone, site=site)
             texts = [r.text for r in removals]
         else:
             text, links = _example_text(rule, example)

@@ -7,10 +7,11 @@ import pickle
 from dataclasses import replace
 from pathlib import Path
 
-from ingest import InputError, RuleError, Ruleset, load_ruleset
+from ingest import InputError, RuleError, Ruleset, load_ruleset, rules_from_toml
 from ingest.html import Page, extract, remove_elements
+from ingest.inputs import ReadOptions, read_document
 from ingest.metadata import Source
-from ingest.pipeline import Prepared, clean_prepared
+from ingest.pipeline import Prepared, clean_document, clean_prepared
 
 from .helpers import run_ingest
 from .httpserver import article
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_selector_rules_remove_furniture_and_record_it(ruleset: Ruleset) -> None:
     page = article("Talks resume in Brussels", "Body")
-    stripped, removals, held, _ = remove_elements(page, ruleset)
+    stripped, removals, held, *_ = remove_elements(page, ruleset)
     assert "Facebook" not in stripped and "<nav>" not in stripped
     assert {r.rule for r in removals} >= {"html-share-bar", "html-navigation"}
     share = next(r for r in removals if r.rule == "html-share-bar")
@@ -33,7 +34,7 @@ def test_an_article_container_a_broad_selector_matches_is_held_back(ruleset: Rul
         f"<p>Paragraph {i} of the story, with enough words to be prose.</p>" for i in range(30)
     )
     page = f'<html><body><div class="post share-enabled">{body}</div><p>x</p></body></html>'
-    stripped, removals, held, _ = remove_elements(page, ruleset)
+    stripped, removals, held, *_ = remove_elements(page, ruleset)
     assert removals == []
     assert [h.rule for h in held] == ["html-share-bar"]
     assert "Paragraph 29" in stripped
@@ -243,3 +244,62 @@ def test_page_text_is_nfc_as_trafilatura_extract_gives_it(ruleset: Ruleset) -> N
     assert "\u09df" not in page.text
     # removals are spelled like the text, so that they can be found in it
     assert "Caf\u00e9book Twitter" in [r.text for r in page.removals]
+
+
+# Two misfiring rules: every paragraph of a page, and a few of them by their words.
+MISFIRES = rules_from_toml("""
+[[rule]]
+id = "every-paragraph"
+category = "junk"
+why = "A misfiring selector rule: it matches every paragraph, each one small."
+scope = "html"
+selectors = ["p"]
+examples.remove = ["<p>x</p>"]
+examples.keep = ["<div>y</div>"]
+
+[[rule]]
+id = "aside-box"
+category = "junk"
+why = "A box of asides inside the article."
+scope = "html"
+selectors = ['div[class="aside"]']
+examples.remove = ['<div class="aside">x</div>']
+examples.keep = ["<div>y</div>"]
+
+[[rule]]
+id = "first-stories"
+category = "junk"
+why = "A text rule that takes two paragraphs of the story."
+pattern = '^Story [01]:'
+examples.remove = ["Story 0: x"]
+examples.keep = ["Story 2: y"]
+""")
+
+
+def test_a_selector_rule_matching_every_paragraph_is_held_back_as_a_whole() -> None:
+    # each paragraph is small, under every per-element guard; together they are the article
+    page = f"<html><body><article><h1>Budget agreed</h1>{_prose('Story', 12)}</article></body>"
+    found = extract(page, MISFIRES.only("every-paragraph"), url="https://example.org/a")
+    assert all(f"Story {i}: the council met" in found.text for i in range(12))
+    assert found.removals == ()
+    assert [(h.rule, h.reason) for h in found.held_back] == [("every-paragraph", "holds-article")]
+    assert found.held_back[0].share > 0.99  # all but the headline
+
+
+def test_selector_and_text_removals_share_one_budget(tmp_path: Path) -> None:
+    # the asides are a third of the article and the two story paragraphs a sixth: each within
+    # bounds, together more than half of what the page's article was
+    (tmp_path / "page.html").write_text(
+        f"<html><body><article><h1>Budget agreed</h1>{_prose('Story', 6)}"
+        f'<div class="aside">{_prose("Aside", 3)}</div></article></body></html>',
+        encoding="utf-8",
+    )
+    doc = read_document(tmp_path / "page.html", ReadOptions())
+    ruleset = MISFIRES.only("aside-box", "first-stories")
+    result, meta = clean_document(doc, ruleset)
+    assert "Aside" not in result.text
+    assert result.text.count("Story") == 6
+    assert [(h["rule"], h["reason"]) for h in meta["held_back"]] == [("first-stories", "together")]
+    # the same text rule on the text alone takes a third of it and applies
+    alone = clean_document(doc, MISFIRES.only("first-stories"))[0]
+    assert alone.text.count("Story") == 4
