@@ -6,6 +6,7 @@ import unicodedata
 
 import pytest
 
+from ingest.errors import InputError
 from ingest.inputs import decode_bytes, decode_page
 
 PROSE = "Le président a parlé à l’Assemblée, déjà très divisée, de la réforme des retraites. "
@@ -91,3 +92,17 @@ def test_language_detection_reads_a_bounded_sample_from_across_the_text() -> Non
     assert len(taken) <= SAMPLE_CHARS + 8
     assert "w00000" in taken and "w19999" in taken  # both ends, not just the opening
     assert all(word.startswith("w") and len(word) == 6 for word in taken.split())  # whole words
+
+
+def test_nul_bytes_are_judged_alike_wherever_they_stand() -> None:
+    # a stray NUL is a control character like the others: dropped when cleaning, whether in
+    # the first 8 KB or after them; NULs in number make a file binary wherever they start
+    text = PROSE * 200
+    for at in (10, len(text) - 10):
+        data = (text[:at] + "\x00" + text[at:]).encode("utf-8")
+        decoded, charset = decode_bytes(data, "a.txt")
+        assert charset == "utf-8" and "\x00" in decoded
+    for start in (0, len(text)):
+        blob = text[:start].encode("utf-8") + bytes(range(256)) * 200
+        with pytest.raises(InputError, match="is binary"):
+            decode_bytes(blob, "a.txt")
