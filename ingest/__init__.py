@@ -3,7 +3,15 @@
 __version__ = "0.1.0"
 
 from ingest.engine import CleanOptions, CleanResult, Fact, HeldBack, Removal, clean
-from ingest.errors import ExtractError, FetchError, IngestError, InputError, RuleError
+from ingest.errors import (
+    DeadlineError,
+    ExtractError,
+    FetchError,
+    IngestError,
+    InputError,
+    InternalError,
+    RuleError,
+)
 from ingest.language import Language, detect
 from ingest.metadata import Source, build_metadata
 from ingest.pipeline import BatchOptions, BatchReport, Outcome, clean_document, clean_paths
@@ -14,12 +22,14 @@ __all__ = [
     "BatchReport",
     "CleanOptions",
     "CleanResult",
+    "DeadlineError",
     "ExtractError",
     "Fact",
     "FetchError",
     "HeldBack",
     "IngestError",
     "InputError",
+    "InternalError",
     "Language",
     "Outcome",
     "Removal",

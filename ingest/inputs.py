@@ -187,13 +187,34 @@ def read_record(page: Path) -> dict[str, Any] | None:
         return None
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
+        problem = _record_problem(record)
+        if problem is not None:
+            raise ValueError(problem)
     except (OSError, ValueError) as exc:
         raise InputError(
             display_path(path),
             f"is not a readable HTTP record: {exc}",
             "fetch the page again with --refresh, or delete the record",
         ) from exc
-    return record if isinstance(record, dict) else None
+    return record  # type: ignore[no-any-return]  # checked just above
+
+
+# The fields of an HTTP record ingest reads, and the types they may have (besides null).
+_RECORD_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "url": str, "final_url": str, "charset": str, "etag": str, "last_modified": str,
+    "fetched_at": str, "status": int, "headers": dict, "redirects": list,
+}  # fmt: skip
+
+
+def _record_problem(record: Any) -> str | None:
+    """What makes a parsed HTTP record unusable (hand-edited, another tool's), or None."""
+    if not isinstance(record, dict):
+        return f"holds a JSON {type(record).__name__}, not an object"
+    for name, kind in _RECORD_FIELDS.items():
+        value = record.get(name)
+        if value is not None and not isinstance(value, kind):
+            return f"its '{name}' is a {type(value).__name__}"
+    return None
 
 
 def decode_bytes(

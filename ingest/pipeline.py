@@ -129,10 +129,14 @@ def clean_prepared(
 
 
 def site_of(url: str | None) -> str | None:
-    """The domain of a URL, without a leading www."""
-    if not url:
+    """The domain of a URL, without a leading www; None for an address without one (or one
+    that does not parse: a hand-edited record, a `--url` typed wrong)."""
+    if not isinstance(url, str) or not url:
         return None
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return None
     return host.removeprefix("www.") or None
 
 

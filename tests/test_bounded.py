@@ -228,3 +228,23 @@ def test_a_fetch_that_cannot_write_leaves_nothing_and_a_kept_page_is_finished(
         assert "1 cleaned from what an earlier run kept in raw/" in third.stderr.decode()
         assert server.hits["/article/half"] == hits
         assert (tmp_path / "clean" / f"{key}.json").exists()
+
+
+def test_a_hand_edited_http_record_or_a_malformed_url_fails_alone_or_is_ignored(
+    tmp_path: Path,
+) -> None:
+    page = "<html><body><article><p>" + ARTICLE.replace("\n", " ") * 3 + "</p></article></body>"
+    _good(tmp_path / "in", "fine.txt")
+    for name in ("edited", "plain"):
+        (tmp_path / "in" / f"{name}.html").write_text(page, encoding="utf-8")
+    (tmp_path / "in" / "edited.http.json").write_text('{"url": ["x"], "final_url": 5}')
+    result = run_ingest("clean", "in", "--out", "out", cwd=tmp_path)
+    err = _no_traceback(result)
+    assert result.returncode == 1
+    assert "error: in/edited.http.json: is not a readable HTTP record: its 'url' is a list" in err
+    assert "cleaned 2 of 3" in err
+    # an address that does not parse gives no site, not a failure
+    one = run_ingest("clean", "in/plain.html", "--url", "http://[::1", "--out", "o", cwd=tmp_path)
+    assert one.returncode == 0, one.stderr
+    meta = json.loads((tmp_path / "o" / "plain.json").read_text(encoding="utf-8"))
+    assert meta["site"] is None and meta["url"] == "http://[::1"
