@@ -88,6 +88,11 @@ class Supervisor(Executor):
         # a pipe the submitting threads write to, so that waiting on the workers wakes up
         wake: tuple[Connection, Connection] = self.context.Pipe(duplex=False)
         self.wake_r, self.wake_w = wake
+        # All workers start now, while this process may still have a single thread: a fork
+        # copies only the forking thread, and a lock another thread held stays held in the
+        # child. Only a replacement (after a deadline or a crash) forks later.
+        for _ in range(self.jobs):
+            self._start()
         self.thread = threading.Thread(target=self._run, name="ingest-supervisor", daemon=True)
         self.thread.start()
 
