@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -50,6 +51,9 @@ _SET_MEMORY = 64 << 20
 # looks up every character (0.9 ms for a 25-paragraph article, against 0.05 ms).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))  # UTF-8's 10xxxxxx
+# a UTF-8 character's length by its first byte's top four bits (RE2's CharLenToBytes table)
+_UTF8_LENGTH = b"\1\1\1\1\1\1\1\1\1\1\1\1\2\2\3\4"
 
 
 @dataclass(frozen=True)
@@ -183,8 +187,48 @@ class _Pass:
             count += 1 if t else 0
         self.n_content = count
 
-    def line_at(self, offset: int) -> int:
-        return bisect.bisect_right(self.starts, offset) - 1
+    @functools.cached_property
+    def data(self) -> bytes:
+        """`work` in UTF-8: what the patterns search.
+
+        Given a str, RE2's wrapper encodes all of it on every call, and counts its characters
+        from the start up to where the search begins: a search from each of many lines of a
+        long text cost the square of its length (issue 12). Given bytes it does neither, so
+        the text is encoded once a pass and searched with byte offsets.
+        """
+        return self.work.encode()
+
+    @functools.cached_property
+    def byte_starts(self) -> list[int]:
+        """Where each line starts in `data`."""
+        if len(self.data) == len(self.work):  # ASCII: a byte a character
+            return self.starts
+        sizes = (len(line.text.encode()) + 1 for line in self.lines[:-1])
+        return list(itertools.accumulate(sizes, initial=0))
+
+    def line_at(self, byte: int) -> int:
+        """The line that holds byte `byte` of `data`."""
+        return bisect.bisect_right(self.byte_starts, byte) - 1
+
+
+class _Chars:
+    """Offsets in `work` of offsets in `data`, asked in ascending order as matches come: each
+    counts on from the one before, so that all of them cost one reading of the text."""
+
+    def __init__(self, p: _Pass) -> None:
+        self.data = p.data
+        self.ascii = len(p.data) == len(p.work)
+        self.byte = self.char = 0
+
+    def __call__(self, byte: int) -> int:
+        if self.ascii:
+            return byte
+        if byte < self.byte:
+            self.byte = self.char = 0
+        # a character is a byte that does not continue one
+        self.char += len(self.data[self.byte : byte].translate(None, _CONTINUATION_BYTES))
+        self.byte = byte
+        return self.char
 
 
 def clean(
@@ -278,7 +322,7 @@ def _clean(
     while passes < options.max_passes:
         passes += 1
         candidates = [
-            c for i, r in prefilter(current.work, pattern_rules) for c in _match(r, i, current)
+            c for i, r in prefilter(current.data, pattern_rules) for c in _match(r, i, current)
         ]
         lines, changed_a = state.apply(current, candidates)
         if changed_a:
@@ -335,14 +379,14 @@ def _words(text: str) -> int:
 _Indexed = list[tuple[int, Rule]]
 
 
-def _pattern_prefilter(rules: Sequence[Rule]) -> Callable[[str, _Indexed], _Indexed]:
+def _pattern_prefilter(rules: Sequence[Rule]) -> Callable[[bytes, _Indexed], _Indexed]:
     """The prefilter of these rules' patterns, cached by the rules that have one: clean() and
     warm_up() must ask for the same key, or warming up builds a set no clean() uses."""
     return _prefilter(tuple(r for r in rules if r.compiled is not None))
 
 
 @functools.lru_cache(maxsize=64)
-def _prefilter(rules: tuple[Rule, ...]) -> Callable[[str, _Indexed], _Indexed]:
+def _prefilter(rules: tuple[Rule, ...]) -> Callable[[bytes, _Indexed], _Indexed]:
     """One scan of the text per group of patterns: the rules that match it anywhere.
 
     An RE2 set answers "which of these patterns match?" in a single scan; only those rules
@@ -364,7 +408,7 @@ def _prefilter(rules: tuple[Rule, ...]) -> Callable[[str, _Indexed], _Indexed]:
             patterns = None
         groups.append((first, patterns))
 
-    def matching(text: str, indexed: _Indexed) -> _Indexed:
+    def matching(text: bytes, indexed: _Indexed) -> _Indexed:
         hits: set[int] = set()
         for first, patterns in groups:
             size = min(_SET_SIZE, len(indexed) - first)
@@ -384,15 +428,16 @@ def _visible(text: str) -> str:
 
 def _match(rule: Rule, order: int, p: _Pass) -> Iterable[_Candidate]:
     cut = rule.compiled.groupindex.get("cut")  # RE2's span() takes group numbers only
-    for m in rule.compiled.finditer(p.work):
-        start, end = m.span(cut) if cut is not None else m.span()
+    chars = _Chars(p)
+    for m in _finditer(rule.compiled, p.data):
+        start, end = m.span(cut) if cut is not None else m.span()  # in bytes
         if start < 0 or end <= start:
             continue
         first = p.line_at(start)
         if not _in_window(rule, p, first):
             continue
         last = p.line_at(end - 1)
-        facts = _facts(rule, m.groupdict())
+        facts = _facts(rule, m)
         if rule.scope == "line":
             yield _Candidate(rule, order, first, last, facts=facts)
         elif rule.scope == "tail":
@@ -400,18 +445,33 @@ def _match(rule: Rule, order: int, p: _Pass) -> Iterable[_Candidate]:
         elif rule.scope == "span":
             if first == last:
                 base = p.starts[first]
-                yield _Candidate(rule, order, first, first, (start - base, end - base), facts)
+                span = (chars(start) - base, chars(end) - base)
+                yield _Candidate(rule, order, first, first, span, facts)
             else:
                 yield _Candidate(rule, order, first, last, facts=facts)
         else:  # block: ends at the first end marker within max_lines non-blank lines
             if last + 1 >= len(p.lines):
                 continue
             limit = bisect.bisect_left(p.rank, p.rank[first] + rule.max_lines + 1)
-            endpos = p.starts[limit] if limit < len(p.lines) else len(p.work)
-            stop = rule.compiled_end.search(p.work, p.starts[last + 1], endpos)
+            endpos = p.byte_starts[limit] if limit < len(p.lines) else len(p.data)
+            stop = rule.compiled_end.search(p.data, p.byte_starts[last + 1], endpos)
             if stop is None or stop.end() <= stop.start():
                 continue
             yield _Candidate(rule, order, first, p.line_at(stop.end() - 1), facts=facts)
+
+
+def _finditer(pattern: Any, data: bytes) -> Iterator[Any]:
+    """The matches `pattern.finditer` finds in the str that `data` encodes, found in `data`.
+
+    The wrapper's finditer steps on one character after an empty match in a str, but one byte
+    in bytes: this steps a character, so that the searches (and the matches) are the same.
+    """
+    pos = 0
+    while (m := pattern.search(data, pos)) is not None:
+        yield m
+        if pos == len(data):
+            return
+        pos = m.end() if m.end() != pos else pos + _UTF8_LENGTH[data[pos] >> 4]
 
 
 def _in_window(rule: Rule, p: _Pass, line: int) -> bool:
@@ -422,12 +482,15 @@ def _in_window(rule: Rule, p: _Pass, line: int) -> bool:
     return p.rank[line] >= p.n_content - rule.within.lines
 
 
-def _facts(rule: Rule, groups: dict[str, str | None]) -> tuple[tuple[str, FactValue], ...]:
+def _facts(rule: Rule, match: Any) -> tuple[tuple[str, FactValue], ...]:
     """The rule's facts with {group} templates filled; a fact that fills to nothing is dropped.
 
     Groups that did not take part in the match fill as empty, so "{a}{b}" works across
     alternatives that each capture the value in their own group.
     """
+    if not rule.facts:
+        return ()
+    groups = {k: v.decode() for k, v in match.groupdict().items() if v is not None}
     out: list[tuple[str, FactValue]] = []
     for name, value in rule.facts:
         if isinstance(value, str):
