@@ -115,40 +115,46 @@ class CleanResult:
 @dataclass
 class _Line:
     number: int  # 1-based raw line number
-    pieces: tuple[tuple[int, int], ...]  # raw offsets that make up `text`
+    # raw offsets that make up `text`: non-empty, but for the one piece of an empty line
+    pieces: tuple[tuple[int, int], ...]
     text: str
+
+    @functools.cached_property
+    def _seen(self) -> list[int]:
+        """Where each piece starts in `text`."""
+        return list(itertools.accumulate((b - a for a, b in self.pieces[:-1]), initial=0))
 
     def raw_offset(self, pos: int, *, end: bool = False) -> int:
         """Raw offset of text position `pos`; `end` resolves piece boundaries leftwards."""
-        seen = 0
-        for start, stop in self.pieces:
-            length = stop - start
-            if seen <= pos < seen + length or (end and seen < pos <= seen + length):
-                return start + (pos - seen)
-            seen += length
+        # By bisection: a line cut by many spans has as many pieces, and each span asks.
         if not self.pieces:
             return 0
-        return self.pieces[-1][1] if pos > 0 else self.pieces[0][0]
+        total = len(self.text)
+        if not (0 <= pos < total or (end and 0 < pos <= total)):  # in no piece
+            return self.pieces[-1][1] if pos > 0 else self.pieces[0][0]
+        if len(self.pieces) == 1:  # most lines
+            return self.pieces[0][0] + pos
+        seen = self._seen
+        i = max(bisect.bisect_left(seen, pos) - 1, 0) if end else bisect.bisect_right(seen, pos) - 1
+        return self.pieces[i][0] + (pos - seen[i])
 
-    def cut(self, start: int, end: int) -> _Line:
+    def keep(self, segments: Sequence[tuple[int, int]]) -> _Line:
+        """The line with only these (ascending, separate, non-empty) stretches of its text:
+        each piece split where text between them went, as cutting the gaps would split it."""
         pieces: list[tuple[int, int]] = []
-        seen = 0
+        k, seen = 0, 0
         for a, b in self.pieces:
-            length = b - a
-            lo, hi = seen, seen + length
-            if hi <= start or lo >= end:
-                pieces.append((a, b))
-            else:
-                if lo < start:
-                    pieces.append((a, a + (start - lo)))
-                if hi > end:
-                    pieces.append((a + (end - lo), b))
+            lo, hi = seen, seen + (b - a)
+            while k < len(segments) and segments[k][1] <= lo:
+                k += 1
+            j = k
+            while j < len(segments) and segments[j][0] < hi:
+                x, y = max(lo, segments[j][0]), min(hi, segments[j][1])
+                pieces.append((a + (x - lo), a + (y - lo)))
+                j += 1
             seen = hi
-        return _Line(
-            self.number,
-            tuple(p for p in pieces if p[1] > p[0]),
-            self.text[:start] + self.text[end:],
-        )
+        text = "".join(self.text[x:y] for x, y in segments)
+        return _Line(self.number, tuple(pieces), text)
 
 
 @dataclass(frozen=True)
@@ -482,6 +488,13 @@ def _in_window(rule: Rule, p: _Pass, line: int) -> bool:
     return p.rank[line] >= p.n_content - rule.within.lines
 
 
+def _overlaps(taken: list[tuple[int, int]], s: int, e: int) -> bool:
+    """Whether [s, e) overlaps one of `taken`, separate spans in order: only the last one that
+    starts before `e` can (comparing with all of them made many spans on a line quadratic)."""
+    i = bisect.bisect_left(taken, e, key=lambda t: t[0])
+    return i > 0 and taken[i - 1][1] > s
+
+
 def _facts(rule: Rule, match: Any) -> tuple[tuple[str, FactValue], ...]:
     """The rule's facts with {group} templates filled; a fact that fills to nothing is dropped.
 
@@ -618,6 +631,7 @@ class _State:
         candidates = [c for c in candidates if c.rule.id not in self.disabled]
         claimed: dict[int, _Candidate] = {}
         spans: dict[int, list[tuple[int, int, _Candidate]]] = {}
+        bounds: dict[int, list[tuple[int, int]]] = {}  # each line's spans, in order
         ordered = sorted(
             candidates,
             key=lambda c: (
@@ -634,18 +648,24 @@ class _State:
         for rule_id, group in groups.items():
             new_lines: dict[int, _Candidate] = {}
             new_spans: list[tuple[int, int, int, _Candidate]] = []
+            new_bounds: dict[int, list[tuple[int, int]]] = {}
+            reach = -1
             for c in group:
                 if c.span is None:
-                    for i in range(c.first, c.last + 1):
+                    # A group comes in order of first line (the sort above), so the lines up
+                    # to `reach` went to an earlier candidate or were claimed: only the rest
+                    # are walked. Tail candidates, each to the end of the text, cost the
+                    # square of its length when each walked all its lines.
+                    for i in range(max(c.first, reach + 1), c.last + 1):
                         if i not in claimed and i not in new_lines:
                             new_lines[i] = c
+                    reach = max(reach, c.last)
                 elif c.first not in claimed and c.first not in new_lines:
                     s, e = c.span
-                    taken = spans.get(c.first, []) + [
-                        (a, b, x) for (j, a, b, x) in new_spans if j == c.first
-                    ]
-                    if all(e <= a or s >= b for a, b, _ in taken):
+                    mine = new_bounds.setdefault(c.first, [])
+                    if not _overlaps(bounds.get(c.first, []), s, e) and not _overlaps(mine, s, e):
                         new_spans.append((c.first, s, e, c))
+                        bisect.insort(mine, (s, e))
             words = sum(_words(p.lines[i].text) for i in new_lines)
             words += sum(_words(p.lines[j].text[s:e]) for j, s, e, _ in new_spans)
             if not any(p.texts[i] for i in new_lines) and not new_spans:
@@ -677,6 +697,8 @@ class _State:
             claimed.update(new_lines)
             for j, s, e, c in new_spans:
                 spans.setdefault(j, []).append((s, e, c))
+            for j, added in new_bounds.items():
+                bounds[j] = sorted([*bounds.get(j, ()), *added])
             by_candidate: dict[int, tuple[_Candidate, list[int]]] = {}
             for i, c in sorted(new_lines.items()):
                 by_candidate.setdefault(id(c), (c, []))[1].append(i)
@@ -688,12 +710,8 @@ class _State:
         for i, line in enumerate(p.lines):
             if i in claimed:
                 continue
-            for s, e, c in sorted(spans.get(i, []), key=lambda x: -x[0]):
-                text = line.text
-                if s > 0 and e < len(text) and text[s - 1].isspace() and text[e].isspace():
-                    e += 1
-                self._record_span(line, s, e, c)
-                line = line.cut(s, e)
+            if i in spans:
+                line = self._cut(line, spans[i])
             new.append(line)
         return new, bool(claimed or spans)
 
@@ -705,11 +723,15 @@ class _State:
             else:
                 runs.append([i])
         first_run = True
-        for run in runs:
-            while run and not p.texts[run[-1]]:
-                run.pop()
-            while run and not p.texts[run[0]]:
-                run.pop(0)
+        for whole in runs:
+            # blank lines at either end of a run are not part of the removal (trimmed by
+            # index: popping them off the front one by one cost the run's length for each)
+            lo, hi = 0, len(whole)
+            while hi > lo and not p.texts[whole[hi - 1]]:
+                hi -= 1
+            while lo < hi and not p.texts[whole[lo]]:
+                lo += 1
+            run = whole[lo:hi]
             if not run:
                 continue
             a, b = p.lines[run[0]], p.lines[run[-1]]
@@ -719,9 +741,37 @@ class _State:
             self._add(c.rule, (a.number, b.number), span, text, facts)
             first_run = False
 
-    def _record_span(self, line: _Line, s: int, e: int, c: _Candidate) -> None:
-        span = (line.raw_offset(s), line.raw_offset(e, end=True))
-        self._add(c.rule, (line.number, line.number), span, line.text[s:e], c.facts)
+    def _cut(self, line: _Line, cuts: list[tuple[int, int, _Candidate]]) -> _Line:
+        """The line without these spans, each recorded. They go last first, as if one at a
+        time: a span between two spaces takes the one after it too, in the line as cut so far.
+
+        The line is copied once, not once a span: a long line with many spans cost the
+        product of its length and their number.
+        """
+        text = line.text
+        # The line as cut so far: text[:end], then the stretches of text in `rest` (the
+        # rightmost first).
+        end = len(text)
+        rest: list[tuple[int, int]] = []
+        for s, e, c in sorted(cuts, key=lambda x: -x[0]):
+            after = e if e < end else rest[-1][0] if rest else None  # where the next character is
+            if s > 0 and after is not None and text[s - 1].isspace() and text[after].isspace():
+                removed, stop = text[s:e] + text[after], after + 1
+            else:
+                removed, stop = text[s:e], e
+            if stop <= end:
+                if stop < end:
+                    rest.append((stop, end))
+            else:  # the space taken was the first character of rest
+                a, b = rest.pop()
+                if a + 1 < b:
+                    rest.append((a + 1, b))
+            span = (line.raw_offset(s), line.raw_offset(stop, end=True))
+            self._add(c.rule, (line.number, line.number), span, removed, c.facts)
+            end = s
+        if end > 0:
+            rest.append((0, end))
+        return line.keep(rest[::-1])
 
     def _add(
         self,
