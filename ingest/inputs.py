@@ -200,10 +200,13 @@ def read_record(page: Path) -> dict[str, Any] | None:
 
 
 # The fields of an HTTP record ingest reads, and the types they may have (besides null).
-_RECORD_FIELDS: dict[str, type | tuple[type, ...]] = {
+_RECORD_FIELDS: dict[str, type] = {
     "url": str, "final_url": str, "charset": str, "etag": str, "last_modified": str,
     "fetched_at": str, "status": int, "headers": dict, "redirects": list,
 }  # fmt: skip
+
+
+_KINDS = {str: "text", int: "a whole number", dict: "an object", list: "a list"}
 
 
 def _record_problem(record: Any) -> str | None:
@@ -213,7 +216,7 @@ def _record_problem(record: Any) -> str | None:
     for name, kind in _RECORD_FIELDS.items():
         value = record.get(name)
         if value is not None and not isinstance(value, kind):
-            return f"its '{name}' is a {type(value).__name__}"
+            return f"its '{name}' is not {_KINDS[kind]}"
     return None
 
 

@@ -241,7 +241,7 @@ def test_a_hand_edited_http_record_or_a_malformed_url_fails_alone_or_is_ignored(
     result = run_ingest("clean", "in", "--out", "out", cwd=tmp_path)
     err = _no_traceback(result)
     assert result.returncode == 1
-    assert "error: in/edited.http.json: is not a readable HTTP record: its 'url' is a list" in err
+    assert "error: in/edited.http.json: is not a readable HTTP record: its 'url' is not text" in err
     assert "cleaned 2 of 3" in err
     # an address that does not parse gives no site, not a failure
     one = run_ingest("clean", "in/plain.html", "--url", "http://[::1", "--out", "o", cwd=tmp_path)

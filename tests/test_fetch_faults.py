@@ -288,6 +288,8 @@ def test_a_record_edited_by_hand_is_no_crash(
     assert again.status == "ok", again.error
     assert "If-None-Match" not in server.headers_seen["/etag"]
     record = json.loads(record_file.read_text(encoding="utf-8"))
+    # cleaning from raw/ names a record of the wrong shape rather than guessing around it
     record_file.write_text(json.dumps(record | {"charset": 5}), encoding="utf-8")
     done = run_ingest("clean", "raw", "--out", "again", cwd=tmp_path)
-    assert done.returncode == 0, done.stderr.decode()
+    assert done.returncode == 1
+    assert "is not a readable HTTP record: its 'charset' is not text" in done.stderr.decode()

@@ -190,7 +190,7 @@ def test_spans_cut_at_once_as_one_at_a_time(data: st.DataObject) -> None:
     expected, records = _cut_one_at_a_time(line, cuts)
 
     rule = rules_from_toml(MARKER_RULE).rules[0]
-    state = engine._State(100, CleanOptions())
+    state = engine._State([100], 0, CleanOptions(), frozenset())
     candidate = engine._Candidate(rule, 0, 0, 0)
     got = state._cut(line, [(s, e, candidate) for s, e in cuts])
     assert (got.pieces, got.text) == (expected.pieces, expected.text)
