@@ -4,12 +4,12 @@ __version__ = "0.1.0"
 
 from ingest.engine import CleanOptions, CleanResult, Fact, HeldBack, Removal, clean
 from ingest.errors import (
-    DeadlineError,
     ExtractError,
     FetchError,
     IngestError,
     InputError,
     InternalError,
+    LimitError,
     RuleError,
 )
 from ingest.language import Language, detect
@@ -22,7 +22,6 @@ __all__ = [
     "BatchReport",
     "CleanOptions",
     "CleanResult",
-    "DeadlineError",
     "ExtractError",
     "Fact",
     "FetchError",
@@ -31,6 +30,7 @@ __all__ = [
     "InputError",
     "InternalError",
     "Language",
+    "LimitError",
     "Outcome",
     "Removal",
     "Rule",

@@ -22,6 +22,7 @@ from ingest.errors import IngestError, InternalError
 from ingest.inputs import Document
 from ingest.pipeline import DEFAULT_DOC_TIMEOUT, clean_document
 from ingest.rules import Ruleset, load_ruleset
+from ingest.workers import limit_memory, out_of_memory
 
 _LOOKS_HTML = re.compile(
     r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
@@ -96,12 +97,15 @@ class IngestStep(PipelineStep):  # type: ignore[misc]
     def _clean(self, doc: Document | str) -> Any:
         """In the sandbox: one document's result and record, or the error it failed with
         (the sandbox raises a returned exception in the step; a raised one would end it)."""
-        if isinstance(doc, str):
-            return None  # the sandbox's warm-up call
+        if isinstance(doc, str):  # the sandbox's warm-up call, once in each of its processes
+            limit_memory()
+            return None
         try:
             return clean_document(doc, self._rules())
         except IngestError as exc:
             return exc
+        except MemoryError:
+            return out_of_memory(doc.source)
         except Exception as exc:
             return InternalError.of(doc.source, exc)
 

@@ -5,7 +5,7 @@ IngestError
 ├── InputError      one input cannot be read, or is not something ingest can clean
 ├── ExtractError    a page yielded no article text
 ├── FetchError      a URL could not be fetched
-├── DeadlineError   one input's work ran past its deadline, or its worker process died
+├── LimitError      one input's work ran past its deadline or memory, or its worker died
 └── InternalError   an exception nobody foresaw: a bug, reported as that input's error
 """
 
@@ -61,9 +61,9 @@ class FetchError(_Located):
         return self.source
 
 
-class DeadlineError(_Located):
-    """One input's extraction and cleaning ran past its deadline, or the process doing it
-    died (killed by the system for its memory, or a crash in a library's C code)."""
+class LimitError(_Located):
+    """One input's extraction and cleaning ran past its deadline or its memory budget, or the
+    process doing it died (killed by the system for its memory, or a crash in C code)."""
 
 
 class InternalError(_Located):

@@ -19,7 +19,7 @@ from ingest.inputs import Document, ReadOptions, display_path, find_inputs, read
 from ingest.metadata import Source, build_metadata
 from ingest.output import atomic_write, remove_stale_temporaries
 from ingest.rules import Ruleset, load_ruleset
-from ingest.workers import Supervisor
+from ingest.workers import Supervisor, out_of_memory
 
 # A long article cleans in well under a second; a minute is a page gone pathological.
 DEFAULT_DOC_TIMEOUT = 60.0
@@ -275,6 +275,8 @@ def _clean_one(path: Path, ruleset: Ruleset, options: BatchOptions) -> Outcome:
             source,
             error=f"{source}: cannot write {where}: {exc.strerror} (check the --out folder)",
         )
+    except MemoryError:
+        return Outcome(source, error=str(out_of_memory(source)))
     except Exception as exc:  # never foreseen: that input's error, not the batch's end
         return Outcome(source, error=str(InternalError.of(source, exc)))
     return Outcome(

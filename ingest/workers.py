@@ -4,7 +4,7 @@ Why not `concurrent.futures.ProcessPoolExecutor`: it cannot stop one task. A pag
 extraction into a pathological case, or kills its process (the kernel's OOM killer, a crash in
 a C library), would hang the batch or break the whole pool, failing every input in flight.
 Here such an input costs only its own worker: the worker is killed and replaced, the input's
-future gets a `DeadlineError` naming it, and every other input goes on.
+future gets a `LimitError` naming it, and every other input goes on.
 
 Where processes fork (Linux), workers inherit the parent's ruleset, warmed up once; where they
 start afresh, each loads it from its folder (`pipeline.worker_pool` decides).
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import pickle
 import signal
 import threading
@@ -23,12 +24,30 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import Any
 
-from ingest.errors import DeadlineError, InternalError
+try:
+    import resource
+except ImportError:  # Windows: no RLIMIT_AS
+    resource = None  # type: ignore[assignment]
+
+from ingest.errors import InternalError, LimitError
 
 # How long a worker may take to start (import, load rules) before its task is failed.
 _START_SECONDS = 120.0
+# Memory a worker may take on beyond what it holds once started: one input's budget. A 20 MB
+# article (the largest input by default) peaks near 0.6 GB; 20 MB of a pathological shape
+# (millions of one-character lines, each a removal to record) would take 4.5 GB.
+DOC_MEMORY = 2 << 30
+
+
+def out_of_memory(name: str) -> LimitError:
+    return LimitError(
+        name,
+        f"needed more than its {DOC_MEMORY / (1 << 30):g} GiB of memory to extract and clean",
+        "split it into smaller inputs; no article needs that much",
+    )
 
 
 @dataclass
@@ -62,7 +81,7 @@ class _Worker:
 
 class Supervisor(Executor):
     """An executor of `jobs` worker processes; a task running past `timeout` seconds (or
-    whose worker dies) fails with `DeadlineError`, and its worker is replaced.
+    whose worker dies) fails with `LimitError`, and its worker is replaced.
 
     `submit(fn, *args, name=...)`: `name` says which input the task is for.
     """
@@ -220,21 +239,21 @@ class Supervisor(Executor):
         if task is not None:
             task.future.set_exception(error)
 
-    def _late(self, worker: _Worker) -> DeadlineError:
+    def _late(self, worker: _Worker) -> LimitError:
         assert worker.task is not None
         if not worker.ready:
-            return DeadlineError(
+            return LimitError(
                 worker.task.name,
                 f"its worker process did not start within {_START_SECONDS:g} s",
                 "the machine may be overloaded: try again with fewer --jobs",
             )
-        return DeadlineError(
+        return LimitError(
             worker.task.name,
             f"still being extracted and cleaned after {self.timeout:g} s; its worker was stopped",
             "raise --doc-timeout if it is an ordinary article, or report it",
         )
 
-    def _died(self, worker: _Worker) -> DeadlineError:
+    def _died(self, worker: _Worker) -> LimitError:
         assert worker.task is not None
         worker.process.join(5)
         code = worker.process.exitcode
@@ -247,7 +266,7 @@ class Supervisor(Executor):
             if code == -signal.SIGKILL:
                 how += ", often the system running out of memory"
         what = "the process handling it died" if worker.ready else "its worker could not start"
-        return DeadlineError(
+        return LimitError(
             worker.task.name,
             f"{what} ({how})",
             "try it alone; if it fails again, report it",
@@ -263,6 +282,7 @@ def _serve(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if initializer is not None:
         initializer(*initargs)
+    limit_memory()
     conn.send(("ready", None))
     while True:
         try:
@@ -271,12 +291,30 @@ def _serve(
             return
         try:
             answer: tuple[str, Any] = ("ok", fn(*args))
+        except MemoryError:
+            answer = ("error", out_of_memory(_name(args)))
         except Exception as exc:
             answer = ("error", exc)
         try:
             conn.send(answer)
         except Exception as exc:  # an answer that does not pickle is the task's failure
             conn.send(("error", InternalError.of(_name(args), exc)))
+
+
+def limit_memory() -> None:
+    """Cap this worker's address space at its present size plus DOC_MEMORY, so that an input
+    that would take the machine's memory fails alone with MemoryError instead (where the
+    system has /proc and RLIMIT_AS; elsewhere the OOM killer's victim still fails alone)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+        size = pages * os.sysconf("SC_PAGE_SIZE")
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = size + DOC_MEMORY
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _name(args: tuple[Any, ...]) -> str:

@@ -37,7 +37,7 @@ def run_ingest(
 
 def misbehaving(real: Callable[..., Any], name_of: Callable[[Any], str]) -> Callable[..., Any]:
     """`real`, except for inputs named "hang" (sleeps an hour), "crash" (kills its own
-    process) and "oops" (raises an exception nobody foresaw)."""
+    process), "oops" (raises an exception nobody foresaw) and "hog" (asks for 8 GiB)."""
 
     def call(doc: Any, *args: Any, **kwargs: Any) -> Any:
         name = name_of(doc)
@@ -47,6 +47,8 @@ def misbehaving(real: Callable[..., Any], name_of: Callable[[Any], str]) -> Call
             os.kill(os.getpid(), signal.SIGKILL)
         if name == "oops":
             raise ZeroDivisionError("a bug")
+        if name == "hog":
+            bytearray(8 << 30)  # refused at once under the worker's memory budget
         return real(doc, *args, **kwargs)
 
     return call

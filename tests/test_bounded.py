@@ -78,10 +78,11 @@ def test_a_batch_of_bad_inputs_writes_the_good_names_the_bad_and_exits_1(tmp_pat
     assert "cleaned 4 of 9 into out/; 5 failed" in err
 
 
-def test_an_input_past_its_deadline_or_killing_its_worker_fails_alone(
+def test_an_input_past_its_deadline_or_memory_or_killing_its_worker_fails_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _good(tmp_path / "in", "a.txt", "hang.txt", "b.txt", "crash.txt", "c.txt", "oops.txt")
+    names = ("a", "hang", "b", "crash", "c", "oops", "hog")
+    _good(tmp_path / "in", *(f"{n}.txt" for n in names))
     # the workers fork from this process, so they clean with the patched function
     misbehave = misbehaving(pipeline_module.clean_document, lambda doc: doc.key)
     monkeypatch.setattr(pipeline_module, "clean_document", misbehave)
@@ -92,11 +93,12 @@ def test_an_input_past_its_deadline_or_killing_its_worker_fails_alone(
         report = clean_paths([tmp_path / "in"], RULES, options)
         assert time.monotonic() - started < 30
         errors = {Path(o.source).name: o.error or "" for o in report.failed}
-        assert set(errors) == {"hang.txt", "crash.txt", "oops.txt"}, errors
+        assert set(errors) == {"hang.txt", "crash.txt", "oops.txt", "hog.txt"}, errors
         assert "still being extracted and cleaned after 2 s" in errors["hang.txt"]
         assert "died (signal SIGKILL" in errors["crash.txt"]
         assert "internal error (ZeroDivisionError: a bug)" in errors["oops.txt"]
         assert "a bug in ingest" in errors["oops.txt"]
+        assert "needed more than its 2 GiB of memory" in errors["hog.txt"]
         assert sorted(p.name for p in out.iterdir()) == [
             f"{k}.{s}" for k in "abc" for s in ("json", "txt")
         ]

@@ -81,7 +81,7 @@ def test_pages_are_extracted_and_bad_documents_are_dropped(tmp_path: Path) -> No
     assert any(r["stage"] == "html" for r in meta["removed"])
 
 
-def test_a_document_past_its_deadline_or_killing_its_process_is_dropped_alone(
+def test_a_document_past_its_deadline_or_memory_or_killing_its_process_is_dropped_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from ingest import distributed
@@ -92,7 +92,7 @@ def test_a_document_past_its_deadline_or_killing_its_process_is_dropped_alone(
     shards = tmp_path / "shards"
     shards.mkdir()
     text = "The council approved the new budget on Monday after a long debate.\n\nIt passed."
-    ids = ["a", "hang", "b", "crash", "c", "oops", "d"]
+    ids = ["a", "hang", "b", "crash", "c", "oops", "d", "hog"]
     (shards / "docs.jsonl").write_text(
         "".join(json.dumps({"id": i, "text": text}) + "\n" for i in ids), encoding="utf-8"
     )
@@ -102,4 +102,5 @@ def test_a_document_past_its_deadline_or_killing_its_process_is_dropped_alone(
     assert [d["id"] for d in docs] == ["a", "b", "c", "d"]
     stats = json.loads(next((tmp_path / "logs" / "stats").glob("*.json")).read_text())
     step = next(s for s in stats if s["name"].endswith("ingest"))["stats"]
-    assert step["timeout"] == 1 and step["broken_process"] == 1 and step["failed"] == 1
+    # "oops" and "hog" (over the memory budget) are counted as failed
+    assert step["timeout"] == 1 and step["broken_process"] == 1 and step["failed"] == 2
