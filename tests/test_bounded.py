@@ -250,3 +250,61 @@ def test_a_hand_edited_http_record_or_a_malformed_url_fails_alone_or_is_ignored(
     assert one.returncode == 0, one.stderr
     meta = json.loads((tmp_path / "o" / "plain.json").read_text(encoding="utf-8"))
     assert meta["site"] is None and meta["url"] == "http://[::1"
+
+
+def test_a_fetched_page_past_its_deadline_or_memory_fails_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingest import fetch as fetch_module
+
+    # the workers fork from this process, so they clean with the patched function
+    name_of = lambda doc: doc.source.rsplit("/", 1)[-1]  # noqa: E731
+    misbehave = misbehaving(fetch_module.clean_document, name_of)
+    monkeypatch.setattr(fetch_module, "clean_document", misbehave)
+    with serve() as server:
+        urls = [server.url(f"/article/{n}") for n in ("a", "hang", "crash", "oops", "hog", "b")]
+        options = fetch_module.FetchOptions(
+            raw_dir=tmp_path / "raw",
+            batch=BatchOptions(out_dir=tmp_path / "clean", doc_timeout=2.0),
+            timeout=10.0,
+            jobs=2,
+        )
+        outcomes = fetch_module.fetch_urls(urls, RULES, options)
+    said = {o.url.rsplit("/", 1)[-1]: o.error or "" for o in outcomes}
+    assert said["a"] == said["b"] == ""
+    assert "still being extracted and cleaned after 2 s" in said["hang"]
+    assert "died (signal SIGKILL" in said["crash"]
+    assert "internal error (ZeroDivisionError: a bug)" in said["oops"]
+    assert "needed more than its 2 GiB of memory" in said["hog"]
+    assert sorted(p.name for p in (tmp_path / "raw").iterdir() if p.suffix == ".html") == sorted(
+        f"{url_key(u)}.html" for u in urls if u.endswith(("/a", "/b"))
+    )
+
+
+def test_diff_and_rules_fail_alone_and_print_text_as_it_is(tmp_path: Path) -> None:
+    _good(tmp_path / "in", "good.txt")
+    (tmp_path / "in" / "[bold]bin.txt").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "in" / "undefined.html").write_bytes(
+        b'<html><head><meta charset="undefined"></head><body><article><p>'
+        + b"The council approved the new budget on Monday after a long debate. " * 5
+        + b"</p></article></body></html>"
+    )
+    result = run_ingest("diff", "in", cwd=tmp_path)
+    err = _no_traceback(result)
+    assert result.returncode == 1
+    assert err.splitlines() == [
+        "error: in/[bold]bin.txt: is binary, not text (pass a .txt file (or a saved .html page))"
+    ]
+    shown = result.stdout.decode()
+    assert "== in/good.txt" in shown and "schools and roads" in shown
+    assert "== in/undefined.html" in shown and "after a long debate" in shown
+
+    rules = tmp_path / "[dim]rules"
+    rules.mkdir()
+    why = "A [bold]marker[/] line, [/x] left by a template."
+    (rules / "[dim]r.toml").write_text(MARKER_RULE.replace(
+        'why = "A test rule that removes a marker line."', f"why = {json.dumps(why)}"
+    ))  # fmt: skip
+    listed = run_ingest("rules", "list", "--rules", "[dim]rules", cwd=tmp_path)
+    shown = _no_traceback(listed) + listed.stdout.decode()
+    assert listed.returncode == 0 and why in shown and "· [dim]r.toml" in shown
