@@ -21,7 +21,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Executor, Future
+from concurrent.futures import CancelledError, Executor, Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -104,6 +104,7 @@ class Supervisor(Executor):
         self.workers: list[_Worker] = []
         self.lock = threading.Lock()
         self.closing = False
+        self.aborting = False
         # a pipe the submitting threads write to, so that waiting on the workers wakes up
         wake: tuple[Connection, Connection] = self.context.Pipe(duplex=False)
         self.wake_r, self.wake_w = wake
@@ -137,22 +138,40 @@ class Supervisor(Executor):
         if wait:
             self.thread.join()
 
+    def __exit__(self, exc_type: Any, exc: Any, traceback: Any) -> None:
+        # Leaving on an exception (Ctrl-C, a caller's error): nobody waits for the inputs in
+        # hand, so their workers stop now rather than after up to a deadline each.
+        if exc_type is not None:
+            with self.lock:
+                self.aborting = True
+        self.shutdown(wait=True, cancel_futures=exc_type is not None)
+
     def _wake(self) -> None:
         with self.lock, contextlib.suppress(OSError):
             self.wake_w.send_bytes(b"")
 
     def _run(self) -> None:
+        failure: BaseException = CancelledError()
         try:
             while self._step():
                 pass
+        except Exception as exc:  # a bug here must not leave the batch waiting forever
+            failure = exc
         finally:
-            for worker in self.workers:
-                if worker.task is not None:
-                    worker.task.future.cancel()
-                worker.kill()
             with self.lock:
-                for task in self.pending:
-                    task.future.cancel()
+                self.closing = True
+                tasks = [w.task for w in self.workers if w.task is not None]
+                tasks += self.pending
+                self.pending.clear()
+            for task in tasks:
+                # a running future cannot be cancelled; whoever waits on it must still wake
+                if not task.future.done():
+                    error = failure
+                    if not isinstance(failure, CancelledError):
+                        error = InternalError.of(task.name, failure)
+                    task.future.set_exception(error)
+            for worker in self.workers:
+                worker.kill()
             self.wake_r.close()
             self.wake_w.close()
 
@@ -162,11 +181,11 @@ class Supervisor(Executor):
         self._assign()
         busy = [w for w in self.workers if w.task is not None]
         with self.lock:
-            if self.closing and not busy and not self.pending:
+            if self.aborting or (self.closing and not busy and not self.pending):
                 return False
         now = time.monotonic()
-        soonest = min((w.deadline for w in busy), default=None)
-        timeout = None if soonest is None else max(0.0, soonest - now)
+        soonest = min((w.deadline for w in busy), default=float("inf"))
+        timeout = None if soonest == float("inf") else max(0.0, soonest - now)
         ready = wait([*(w.conn for w in busy), self.wake_r], timeout)
         while self.wake_r in ready and self.wake_r.poll():
             self.wake_r.recv_bytes()

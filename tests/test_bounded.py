@@ -197,8 +197,9 @@ def test_stdin_over_the_size_cap_is_refused(tmp_path: Path) -> None:
     result = run_ingest("clean", "-", "--max-bytes", "100", cwd=tmp_path, stdin=b"x" * 101)
     err = _no_traceback(result)
     assert result.returncode == 1 and "over the 100-byte limit" in err
-    ok = run_ingest("clean", "-", cwd=tmp_path, stdin=ARTICLE.encode())
-    assert ok.returncode == 0 and b"schools and roads" in ok.stdout
+    for limit in ("60", "0"):  # 0: no deadline
+        ok = run_ingest("clean", "-", "--doc-timeout", limit, cwd=tmp_path, stdin=ARTICLE.encode())
+        assert ok.returncode == 0 and b"schools and roads" in ok.stdout, ok.stderr
 
 
 def test_a_fetch_that_cannot_write_leaves_nothing_and_a_kept_page_is_finished(
