@@ -266,7 +266,8 @@ class Paste:
 
 def paste_of(html: str, snippets: list[str]) -> Paste:
     """The smallest element whose rendered text holds all `snippets` (or the most of them),
-    rendered as innerText. Ties in size go to the deepest element."""
+    rendered as innerText. Ties in size go to the deepest element; where no element holds
+    any snippet, the whole <body>."""
     doc = parse(html)
     body = doc.find("body")
     root = body if body is not None else doc
@@ -290,10 +291,12 @@ def paste_of(html: str, snippets: list[str]) -> Paste:
         key = (-held, len(norm), order)
         if best is None or key < best:
             best, chosen = key, (el, start, end)
-    if chosen is None:
-        return Paste("", 0, "")
+    if best is None or best[0] == 0:
+        # no element holds any snippet (the article is written by a script, or hidden until
+        # one shows it): the person selects the whole page
+        return Paste(render(fl.items), 0, str(root.tag))
+    assert chosen is not None
     el, start, end = chosen
-    assert best is not None
     return Paste(render(fl.items[start:end]), -best[0], str(el.tag))
 
 
@@ -363,6 +366,8 @@ def _page(args: tuple[str, dict[str, Any], str, str | None]) -> dict[str, Any]:
     return {
         "url": url,
         "language": detect(paste.text).code,
+        "held_none": paste.held == 0 and bool(with_),
+        "whole_body": paste.tag == "body",
         "held_all": paste.held == len([s for s in dict.fromkeys(with_) if s]),
         "paste": _norm(paste.text),
         "ingest": _norm(result.text),
@@ -430,6 +435,8 @@ def figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "pages": len(rows),
         "pages_without_element_holding_all_with": sum(not r["held_all"] for r in rows),
+        "pages_without_element_holding_any_with": sum(r["held_none"] for r in rows),
+        "pages_pasted_whole_body": sum(r["whole_body"] for r in rows),
         "pass_through": score(rows, "paste"),
         "ingest": score(rows, "ingest"),
         "title": {
@@ -484,7 +491,9 @@ def main() -> None:
         return
     p, i = fig["pass_through"], fig["ingest"]
     print(f"pages: {fig['pages']}; no element holds all `with` snippets: "
-          f"{fig['pages_without_element_holding_all_with']}")  # fmt: skip
+          f"{fig['pages_without_element_holding_all_with']} (none of them: "
+          f"{fig['pages_without_element_holding_any_with']}, pasted whole)")  # fmt: skip
+    print(f"pastes that are the whole <body>: {fig['pages_pasted_whole_body']}")
     print(f"`without` snippets present in the pastes: {p['without_present']}")
     print(f"{'':16}{'with kept':>12}{'without leaked':>18}{'with-para words removed':>26}")
     for name, s in (("pass-through", p), ("ingest", i)):

@@ -95,6 +95,10 @@ def test_paste_falls_back_to_the_element_holding_the_most_snippets() -> None:
     assert paste.held == 2 and paste.tag == "div"
     # a hidden element's text is never matched
     assert pasted.paste_of(PAGE, ["hidden by style", "two items"]).held == 1
+    # none held: the whole body, as a person would select it
+    paste = pasted.paste_of(PAGE, ["hidden by attribute"])
+    assert (paste.held, paste.tag) == (0, "body")
+    assert paste.text.startswith("Home\nNews\nBig news") and paste.text.endswith("Impressum")
 
 
 def test_page_titles_and_the_removed_word_share() -> None:
