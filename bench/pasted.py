@@ -41,7 +41,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import lxml.html  # noqa: E402
+import lxml.html  # type: ignore[import-untyped]  # noqa: E402  (no stubs installed; elements are Any here)
 
 from ingest import Ruleset, clean, detect, load_ruleset  # noqa: E402
 from ingest.inputs import decode_page  # noqa: E402
