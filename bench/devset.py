@@ -81,17 +81,26 @@ def _page(args: tuple[str, dict[str, Any], str]) -> dict[str, Any]:
 _RULES = load_ruleset(ROOT / "rules")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def devset_arguments(doc: str) -> argparse.ArgumentParser:
+    """The options every dev-set benchmark takes."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--devset", default=str(ROOT.parent / "shared" / "devset"))
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    args = parser.parse_args()
+    return parser
+
+
+def devset_pages(args: argparse.Namespace) -> list[tuple[str, dict[str, Any]]]:
+    """The dev set's pages, sorted by URL, the first --limit of them."""
     pages = json.loads((Path(args.devset) / "pages.json").read_text(encoding="utf-8"))
     items = sorted(pages.items())
-    if args.limit:
-        items = items[: args.limit]
+    return items[: args.limit] if args.limit else items
+
+
+def main() -> None:
+    args = devset_arguments(__doc__).parse_args()
+    items = devset_pages(args)
     with ProcessPoolExecutor(args.jobs) as pool:
         rows = list(pool.map(_page, [(u, e, args.devset) for u, e in items], chunksize=8))
 
@@ -169,12 +178,19 @@ def main() -> None:
         (k0, l0), (k1, l1) = data["trafilatura"], data["ingest"]
         kept, leaked = f"with {k0:6.1%} -> {k1:6.1%}", f"without {l0:6.1%} -> {l1:6.1%}"
         print(f"  {lang:4} {data['pages']:4}  {kept}   {leaked}")
-    print("\nper rule (removals, `without` snippets removed, `with` snippets removed, held back):")
-    for rule, c in figures["rules"].items():
-        print(
-            f"  {rule:36}{c.get('removals', 0):6}{c.get('without_removed', 0):6}"
-            f"{c.get('with_removed', 0):6}{c.get('held_back', 0):6}"
-        )
+    print_counts(
+        "per rule (removals, `without` snippets removed, `with` snippets removed, held back):",
+        figures["rules"],
+    )
+
+
+def print_counts(title: str, rows: dict[str, dict[str, int]], *, held: bool = True) -> None:
+    """A table of what each rule (or category) removed and which snippets went with it."""
+    print("\n" + title)
+    for name, c in rows.items():
+        line = f"  {name:36}{c.get('removals', 0):6}{c.get('without_removed', 0):6}"
+        line += f"{c.get('with_removed', 0):6}"
+        print(line + (f"{c.get('held_back', 0):6}" if held else ""))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ snippet out. Snippets match as in bench/devset.py: whitespace-normalised substri
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import re
@@ -43,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 import lxml.html  # type: ignore[import-untyped]  # noqa: E402  (no stubs installed; elements are Any here)
 
+from bench.devset import devset_arguments, devset_pages, print_counts  # noqa: E402
 from ingest import Ruleset, clean, detect, load_ruleset  # noqa: E402
 from ingest.inputs import decode_page  # noqa: E402
 
@@ -457,25 +457,11 @@ def figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _default_devset() -> str:
-    for candidate in (ROOT.parent / "shared" / "devset", Path("/work/shared/devset")):
-        if (candidate / "pages.json").exists():
-            return str(candidate)
-    return str(ROOT.parent / "shared" / "devset")
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--devset", default=_default_devset())
-    parser.add_argument("--limit", type=int, default=0)
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser = devset_arguments(__doc__ or "")
     parser.add_argument("--dump", metavar="DIR", help="write each paste as DIR/<page>.txt")
     args = parser.parse_args()
-    pages = json.loads((Path(args.devset) / "pages.json").read_text(encoding="utf-8"))
-    items = sorted(pages.items())
-    if args.limit:
-        items = items[: args.limit]
+    items = devset_pages(args)
     if args.dump:
         Path(args.dump).mkdir(parents=True, exist_ok=True)
     work = [(u, e, args.devset, args.dump) for u, e in items]
@@ -511,16 +497,12 @@ def main() -> None:
             f"   without {a['without_leaked']:6.1%} -> {b['without_leaked']:6.1%}"
             f" (of {a['without_present']})   words removed {b['with_paragraph_words_removed']:.2%}"
         )
-    print("\nper category (removals, `without` snippets removed, `with` snippets removed):")
-    for cat, c in fig["categories"].items():
-        print(f"  {cat:36}{c.get('removals', 0):6}{c.get('without_removed', 0):6}"
-              f"{c.get('with_removed', 0):6}")  # fmt: skip
-    print("\nper rule (removals, `without` removed, `with` removed, held back):")
-    for rule, c in fig["rules"].items():
-        print(
-            f"  {rule:36}{c.get('removals', 0):6}{c.get('without_removed', 0):6}"
-            f"{c.get('with_removed', 0):6}{c.get('held_back', 0):6}"
-        )
+    print_counts(
+        "per category (removals, `without` snippets removed, `with` snippets removed):",
+        fig["categories"],
+        held=False,
+    )
+    print_counts("per rule (removals, `without` removed, `with` removed, held back):", fig["rules"])
 
 
 if __name__ == "__main__":
