@@ -69,8 +69,9 @@ class _Worker:
         self.process.start()
         child.close()
         self.task: _Task | None = None
-        self.deadline = 0.0
         self.ready = False  # until the worker says so, it is starting (imports, rules)
+        # until ready, the time it must be ready by; then its task's deadline
+        self.deadline = time.monotonic() + _START_SECONDS
 
     def kill(self) -> None:
         with contextlib.suppress(OSError, ValueError):
@@ -176,56 +177,60 @@ class Supervisor(Executor):
             self.wake_w.close()
 
     def _step(self) -> bool:
-        """Hand out tasks, wait for an answer or a deadline, settle what came; False when
-        there is nothing left to do after shutdown."""
+        """Hand out tasks, wait for an answer, a worker's start or a deadline, settle what
+        came; False when there is nothing left to do after shutdown."""
         self._assign()
         busy = [w for w in self.workers if w.task is not None]
         with self.lock:
             if self.aborting or (self.closing and not busy and not self.pending):
                 return False
+        watched = [w for w in self.workers if w.task is not None or not w.ready]
         now = time.monotonic()
-        soonest = min((w.deadline for w in busy), default=float("inf"))
+        soonest = min((w.deadline for w in watched), default=float("inf"))
         timeout = None if soonest == float("inf") else max(0.0, soonest - now)
-        ready = wait([*(w.conn for w in busy), self.wake_r], timeout)
+        ready = wait([*(w.conn for w in watched), self.wake_r], timeout)
         while self.wake_r in ready and self.wake_r.poll():
             self.wake_r.recv_bytes()
-        for worker in busy:
+        for worker in watched:
             if worker.conn in ready:
                 self._settle(worker)
         now = time.monotonic()
-        for worker in [w for w in self.workers if w.task is not None and w.deadline <= now]:
-            self._fail(worker, self._late(worker))
+        # looked at again: a worker may have answered, or said it is ready, just now
+        overdue = [
+            w for w in self.workers if (w.task is not None or not w.ready) and w.deadline <= now
+        ]
+        for worker in overdue:
+            if worker.ready:
+                self._fail(worker, self._late(worker))
+            else:
+                self._not_started(worker, f"did not start within {_START_SECONDS:g} s")
         return True
 
     def _assign(self) -> None:
+        """Hand pending tasks to idle workers that are ready (one still starting may never
+        read what it is sent, and sending a large input would then block this thread), and
+        start workers up to `jobs`."""
         while True:
             with self.lock:
                 if not self.pending:
                     return
-                idle = next((w for w in self.workers if w.task is None), None)
-                if idle is None and len(self.workers) >= self.jobs:
+                if len(self.workers) < self.jobs:
+                    self._start()
+                idle = next((w for w in self.workers if w.ready and w.task is None), None)
+                if idle is None:
                     return
                 task = self.pending.popleft()
             if not task.future.set_running_or_notify_cancel():
                 continue
-            worker = idle or self._start()
             try:
-                worker.conn.send((task.fn, task.args))
+                idle.conn.send((task.fn, task.args))
             except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
                 task.future.set_exception(InternalError.of(task.name, exc))
                 continue
-            worker.task = task
-            self._set_deadline(worker)
-
-    def _set_deadline(self, worker: _Worker) -> None:
-        # a worker's start (imports, rules) is not the input's fault: its time starts once
-        # the worker is ready
-        if not worker.ready:
-            worker.deadline = time.monotonic() + _START_SECONDS
-        elif self.timeout is None:
-            worker.deadline = float("inf")
-        else:
-            worker.deadline = time.monotonic() + self.timeout
+            idle.task = task
+            idle.deadline = time.monotonic() + (
+                self.timeout if self.timeout is not None else float("inf")
+            )
 
     def _start(self) -> _Worker:
         worker = _Worker(self.context, self.initializer, self.initargs)
@@ -233,22 +238,41 @@ class Supervisor(Executor):
         return worker
 
     def _settle(self, worker: _Worker) -> None:
-        task = worker.task
-        assert task is not None
         try:
             kind, value = worker.conn.recv()
         except (EOFError, OSError, pickle.UnpicklingError):
-            self._fail(worker, self._died(worker))
+            if worker.ready:
+                self._fail(worker, self._died(worker))
+            else:
+                self._not_started(worker, f"could not start ({self._exit(worker)})")
             return
         if kind == "ready":
             worker.ready = True
-            self._set_deadline(worker)
+            worker.deadline = float("inf")  # until it is given a task
             return
+        task = worker.task
+        assert task is not None
         worker.task = None
         if kind == "ok":
             task.future.set_result(value)
         else:
             task.future.set_exception(value)
+
+    def _not_started(self, worker: _Worker, what: str) -> None:
+        """A worker that will not start fails the next waiting input, so that a start that
+        always fails (rules that do not load) ends the batch instead of looping on it."""
+        worker.kill()
+        self.workers.remove(worker)
+        with self.lock:
+            task = self.pending.popleft() if self.pending else None
+        if task is not None and task.future.set_running_or_notify_cancel():
+            task.future.set_exception(
+                LimitError(
+                    task.name,
+                    f"a worker process to handle it {what}",
+                    "the machine may be overloaded: try again with fewer --jobs",
+                )
+            )
 
     def _fail(self, worker: _Worker, error: BaseException) -> None:
         task = worker.task
@@ -260,12 +284,6 @@ class Supervisor(Executor):
 
     def _late(self, worker: _Worker) -> LimitError:
         assert worker.task is not None
-        if not worker.ready:
-            return LimitError(
-                worker.task.name,
-                f"its worker process did not start within {_START_SECONDS:g} s",
-                "the machine may be overloaded: try again with fewer --jobs",
-            )
         return LimitError(
             worker.task.name,
             f"still being extracted and cleaned after {self.timeout:g} s; its worker was stopped",
@@ -274,22 +292,25 @@ class Supervisor(Executor):
 
     def _died(self, worker: _Worker) -> LimitError:
         assert worker.task is not None
-        worker.process.join(5)
-        code = worker.process.exitcode
-        how = f"exit status {code}"
-        if code is not None and code < 0:
-            try:
-                how = f"signal {signal.Signals(-code).name}"
-            except ValueError:
-                how = f"signal {-code}"
-            if code == -signal.SIGKILL:
-                how += ", often the system running out of memory"
-        what = "the process handling it died" if worker.ready else "its worker could not start"
         return LimitError(
             worker.task.name,
-            f"{what} ({how})",
+            f"the process handling it died ({self._exit(worker)})",
             "try it alone; if it fails again, report it",
         )
+
+    @staticmethod
+    def _exit(worker: _Worker) -> str:
+        worker.process.join(5)
+        code = worker.process.exitcode
+        if code is None or code >= 0:
+            return f"exit status {code}"
+        try:
+            how = f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            how = f"signal {-code}"
+        if code == -signal.SIGKILL:
+            how += ", often the system running out of memory"
+        return how
 
 
 def _serve(

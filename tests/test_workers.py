@@ -51,3 +51,24 @@ def test_leaving_on_an_exception_stops_the_inputs_in_hand_at_once() -> None:
         raise KeyboardInterrupt
     assert time.monotonic() - started < 10
     assert all(f.done() for f in busy)
+
+
+def _broken_start() -> None:
+    raise RuntimeError("rules that do not load")
+
+
+def _slow_start() -> None:
+    time.sleep(1.5)
+
+
+def test_a_worker_that_cannot_start_fails_inputs_instead_of_looping() -> None:
+    with Supervisor(2, timeout=5, initializer=_broken_start) as pool:
+        futures = [pool.submit(_square, n, name=f"n{n}") for n in range(3)]
+        for n, future in enumerate(futures):
+            with pytest.raises(LimitError, match=rf"^n{n}: a worker process .* could not start"):
+                future.result(timeout=60)
+
+
+def test_a_worker_s_start_does_not_count_against_its_first_input() -> None:
+    with Supervisor(1, timeout=1.0, initializer=_slow_start) as pool:
+        assert pool.submit(_square, 7).result(timeout=60) == 49
