@@ -612,9 +612,15 @@ class _State:
             words[r.rule] = words.get(r.rule, 0) + _words(r.text)
             _, first, last = spans.get(r.rule, (r.category, r.lines[0], r.lines[1]))
             spans[r.rule] = (r.category, min(first, r.lines[0]), max(last, r.lines[1]))
-        if sum(words.values()) + self.removed_before <= self.options.guard_share * article:
-            return []
+        # Small removals always apply, so they are out of the reckoning on both sides: the
+        # large ones are judged against the text the small ones leave. Cleaning the result
+        # again (where the small ones are gone) then judges the large ones the same way, which
+        # keeps cleaning idempotent.
         large = [rule for rule, n in words.items() if n > self.options.guard_min_words]
+        small = sum(n for rule, n in words.items() if rule not in large)
+        taken = sum(words[rule] for rule in large) + self.removed_before
+        if not large or taken <= self.options.guard_share * (article - small):
+            return []
         return [
             HeldBack(
                 rule=rule,

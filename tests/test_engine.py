@@ -274,6 +274,11 @@ category = "junk"
 why = "A test rule that takes every even paragraph."
 pattern = '^Even paragraph'
 
+id = "odd-lines"
+category = "junk"
+why = "A test rule that takes every odd paragraph."
+pattern = '^Odd paragraph'
+
 id = "promo"
 category = "junk"
 why = "A short promo line."
@@ -282,16 +287,18 @@ pattern = '^Sponsored:'
     raw = "Sponsored: a short promo.\n\n" + "\n\n".join(
         f"{kind} paragraph {i} of the article says something worth keeping."
         for i in range(10)
-        for kind in ("Even", "Kept")
+        for kind in ("Even", "Odd", "Kept")
     )
-    # 100 + 4 of 204 words: over half together, though the even lines alone are not
+    # 100 + 100 of the 300 words the promo leaves: over half together, though neither alone
     result = clean(raw, ruleset)
     assert not result.text.startswith("Sponsored")
-    assert result.text.count("Even paragraph") == 10
+    assert result.text.count("Even paragraph") == result.text.count("Odd paragraph") == 10
     assert [r.rule for r in result.removals] == ["promo"]
     assert [(h.rule, h.words, h.reason) for h in result.held_back] == [
-        ("even-lines", 100, "together")
+        ("even-lines", 100, "together"),
+        ("odd-lines", 100, "together"),
     ]
+    assert clean(result.text, ruleset).text == result.text  # and cleaning again agrees
 
 
 PAYWALL = load_ruleset(ROOT / "rules").only("paywall-percent-left-en")
