@@ -72,9 +72,18 @@ class InternalError(_Located):
 
     @classmethod
     def of(cls, source: str, exc: BaseException) -> InternalError:
-        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return cls.about(source, cls.describe(exc))
+
+    @classmethod
+    def about(cls, source: str, detail: str) -> InternalError:
+        """From an exception's description, where the exception itself cannot travel (it
+        happened in another process and does not pickle)."""
         return cls(
             source,
             f"internal error ({detail})",
             "a bug in ingest: please report it with this input; the other inputs were handled",
         )
+
+    @staticmethod
+    def describe(exc: BaseException) -> str:
+        return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

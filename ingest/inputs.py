@@ -13,7 +13,7 @@ import codecs
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,11 +54,6 @@ class Document:
     encoding: str
     is_html: bool = False
     record: dict[str, Any] | None = None  # the HTTP record of a fetched page
-
-
-def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files to clean, as `find_inputs` gives them (what cannot be walked is left out)."""
-    yield from find_inputs(paths)[0]
 
 
 def find_inputs(paths: Iterable[Path]) -> tuple[list[Path], list[InputError]]:

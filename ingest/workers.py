@@ -255,6 +255,10 @@ class Supervisor(Executor):
         worker.task = None
         if kind == "ok":
             task.future.set_result(value)
+        elif kind == "memory":
+            task.future.set_exception(out_of_memory(task.name))
+        elif kind == "unsendable":
+            task.future.set_exception(InternalError.about(task.name, value))
         else:
             task.future.set_exception(value)
 
@@ -316,8 +320,8 @@ class Supervisor(Executor):
 def _serve(
     conn: Connection, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]
 ) -> None:
-    """A worker's loop: say it is ready, then run each task and send back ("ok", result) or
-    ("error", exception)."""
+    """A worker's loop: say it is ready, then run each task and send back ("ok", result),
+    ("error", exception), ("memory", None) or ("unsendable", what went wrong)."""
     # Ctrl-C is the parent's to handle: it stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if initializer is not None:
@@ -329,16 +333,18 @@ def _serve(
             fn, args = conn.recv()
         except (EOFError, OSError):
             return
+        # The worker does not know its input's name; the supervisor does, and names it in
+        # the errors it makes of "memory" and "unsendable".
         try:
             answer: tuple[str, Any] = ("ok", fn(*args))
         except MemoryError:
-            answer = ("error", out_of_memory(_name(args)))
+            answer = ("memory", None)
         except Exception as exc:
             answer = ("error", exc)
         try:
             conn.send(answer)
         except Exception as exc:  # an answer that does not pickle is the task's failure
-            conn.send(("error", InternalError.of(_name(args), exc)))
+            conn.send(("unsendable", InternalError.describe(exc)))
 
 
 def limit_memory() -> None:
@@ -356,6 +362,3 @@ def limit_memory() -> None:
     except (OSError, ValueError, AttributeError):
         pass
 
-
-def _name(args: tuple[Any, ...]) -> str:
-    return str(args[0]) if args else "an input"

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from ingest.errors import LimitError
+from ingest.errors import InternalError, LimitError
 from ingest.workers import Supervisor
 
 
@@ -18,6 +18,10 @@ def _square(n: int) -> int:
 
 def _fail(n: int) -> int:
     raise ValueError(f"no {n}")
+
+
+def _unsendable(n: int) -> object:
+    return lambda: n  # a result that does not pickle
 
 
 def _die(n: int) -> int:
@@ -31,6 +35,7 @@ def test_results_errors_deadlines_and_deaths_each_reach_their_own_task() -> None
         failed = pool.submit(_fail, 3, name="three")
         late = pool.submit(time.sleep, 60, name="sleeper")
         dead = pool.submit(_die, 1, name="victim")
+        stuck = pool.submit(_unsendable, 2, name="two")
         after = [pool.submit(_square, n) for n in range(5)]
         assert [f.result(timeout=30) for f in squares] == [n * n for n in range(20)]
         with pytest.raises(ValueError, match="no 3"):
@@ -39,6 +44,8 @@ def test_results_errors_deadlines_and_deaths_each_reach_their_own_task() -> None
             late.result(timeout=30)
         with pytest.raises(LimitError, match=r"^victim: the process handling it died"):
             dead.result(timeout=30)
+        with pytest.raises(InternalError, match=r"^two: internal error \(.*pickle"):
+            stuck.result(timeout=30)
         # the workers stopped and killed were replaced
         assert [f.result(timeout=30) for f in after] == [n * n for n in range(5)]
 
