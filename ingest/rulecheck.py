@@ -7,6 +7,7 @@ patterns that lean on RE2's ASCII-only classes.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Iterator
@@ -143,7 +144,8 @@ def lint(ruleset_dir: str | None, ruleset: Ruleset | None) -> list[Problem]:
     return problems
 
 
-def adversarial_texts(size: int = 1_000_000) -> dict[str, str]:
+@functools.cache  # built once per size: every rule is timed on the same texts
+def adversarial_texts(size: int) -> dict[str, str]:
     """About `size` characters each: long lines, many short lines, and repetitions of
     pattern-ish pieces."""
     units = {

@@ -11,6 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ingest import BatchOptions
+from ingest.fetch import FetchOptions
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # A minimal valid rules file: one rule that removes the line "MARKER".
@@ -52,3 +55,16 @@ def misbehaving(real: Callable[..., Any], name_of: Callable[[Any], str]) -> Call
         return real(doc, *args, **kwargs)
 
     return call
+
+
+def fetch_options(tmp_path: Path, **kw: object) -> FetchOptions:
+    """Fetch options for a test: raw/ and clean/ under tmp_path, a short deadline, quick
+    retries; `kw` overrides any of them."""
+    base: dict[str, object] = {
+        "raw_dir": tmp_path / "raw",
+        "batch": BatchOptions(out_dir=tmp_path / "clean"),
+        "timeout": 3.0,
+        "backoff": 0.05,
+        "retries": 2,
+    }
+    return FetchOptions(**{**base, **kw})  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from ingest.fetch import url_key
 from ingest.inputs import find_inputs
 from ingest.output import remove_stale_temporaries
 
-from .helpers import MARKER_RULE, misbehaving, run_ingest
+from .helpers import MARKER_RULE, fetch_options, misbehaving, run_ingest
 from .httpserver import serve
 
 RULES = rules_from_toml(MARKER_RULE)
@@ -264,8 +264,8 @@ def test_a_fetched_page_past_its_deadline_or_memory_fails_alone(
     monkeypatch.setattr(fetch_module, "clean_document", misbehave)
     with serve() as server:
         urls = [server.url(f"/article/{n}") for n in ("a", "hang", "crash", "oops", "hog", "b")]
-        options = fetch_module.FetchOptions(
-            raw_dir=tmp_path / "raw",
+        options = fetch_options(
+            tmp_path,
             batch=BatchOptions(out_dir=tmp_path / "clean", doc_timeout=2.0),
             timeout=10.0,
             jobs=2,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -182,6 +183,11 @@ pattern = '^Example staff$'
     assert len(clean(raw, ruleset, site="www.news.example.org").removals) == 1
 
 
+def paragraphs(names: Iterable[str]) -> str:
+    """An article of ten-word paragraphs, each opening with one of `names`."""
+    return "\n\n".join(f"{name} of the article says something worth keeping." for name in names)
+
+
 MISFIRE = rules("""
 id = "too-greedy"
 category = "paywall"
@@ -192,9 +198,7 @@ pattern = '^Subscribe'
 
 
 def test_a_misfiring_rule_that_would_delete_most_of_the_article_is_held_back() -> None:
-    body = "\n\n".join(
-        f"Paragraph {i} of the article says something worth keeping." for i in range(20)
-    )
+    body = paragraphs(f"Paragraph {i}" for i in range(20))
     raw = "Headline\n\nSubscribe now.\n\n" + body
     result = clean(raw, MISFIRE)
     assert result.removals == ()
@@ -206,9 +210,7 @@ def test_a_misfiring_rule_that_would_delete_most_of_the_article_is_held_back() -
 
 
 def test_the_same_rule_at_the_end_of_the_article_applies() -> None:
-    body = "\n\n".join(
-        f"Paragraph {i} of the article says something worth keeping." for i in range(20)
-    )
+    body = paragraphs(f"Paragraph {i}" for i in range(20))
     raw = body + "\n\nSubscribe now for full access to all our journalism."
     result = clean(raw, MISFIRE)
     assert result.held_back == ()
@@ -216,9 +218,7 @@ def test_the_same_rule_at_the_end_of_the_article_applies() -> None:
 
 
 def test_guard_threshold_is_an_option() -> None:
-    body = "\n\n".join(
-        f"Paragraph {i} of the article says something worth keeping." for i in range(20)
-    )
+    body = paragraphs(f"Paragraph {i}" for i in range(20))
     raw = "Subscribe now.\n\n" + body
     assert clean(raw, MISFIRE, options=CleanOptions(guard_share=1.0)).text == ""
 
@@ -239,10 +239,7 @@ pattern = '^Even paragraph'
 def test_rules_that_together_would_empty_the_article_are_all_held_back() -> None:
     # Each rule takes exactly half of the words, within the share one rule may take; together
     # they took all of them (issue 12: 0 of 487 words left).
-    raw = "\n\n".join(
-        f"{'Odd' if i % 2 else 'Even'} paragraph {i} of the article says something worth keeping."
-        for i in range(40)
-    )
+    raw = paragraphs(f"{'Odd' if i % 2 else 'Even'} paragraph {i}" for i in range(40))
     result = clean(raw, HALVES)
     assert result.text == raw
     assert result.removals == ()
@@ -284,10 +281,8 @@ category = "junk"
 why = "A short promo line."
 pattern = '^Sponsored:'
 """)
-    raw = "Sponsored: a short promo.\n\n" + "\n\n".join(
-        f"{kind} paragraph {i} of the article says something worth keeping."
-        for i in range(10)
-        for kind in ("Even", "Odd", "Kept")
+    raw = "Sponsored: a short promo.\n\n" + paragraphs(
+        f"{kind} paragraph {i}" for i in range(10) for kind in ("Even", "Odd", "Kept")
     )
     # 100 + 100 of the 300 words the promo leaves: over half together, though neither alone
     result = clean(raw, ruleset)

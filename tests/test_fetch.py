@@ -4,36 +4,18 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from ingest import BatchOptions, Ruleset
-from ingest.fetch import FetchOptions, fetch_urls, url_key
+from ingest import Ruleset
+from ingest.fetch import fetch_urls, url_key
 
+from .helpers import fetch_options as options
 from .helpers import run_ingest
-from .httpserver import LATENCY, Server, serve
+from .httpserver import LATENCY, Server
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    with serve() as running:
-        yield running
-
-
-def options(tmp_path: Path, **kw: object) -> FetchOptions:
-    base = {
-        "raw_dir": tmp_path / "raw",
-        "batch": BatchOptions(out_dir=tmp_path / "clean"),
-        "timeout": 3.0,
-        "backoff": 0.05,
-        "retries": 2,
-    }
-    base.update(kw)
-    return FetchOptions(**base)  # type: ignore[arg-type]
 
 
 def test_batch_with_faults_ingests_the_good_names_the_bad_and_exits_1(

@@ -8,38 +8,23 @@ from __future__ import annotations
 import json
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from ingest import BatchOptions, Ruleset
+from ingest import Ruleset
 from ingest.fetch import FetchOptions, FetchOutcome, fetch_urls, url_key
 
 from . import httpserver
-from .helpers import run_ingest
+from .helpers import fetch_options, run_ingest
 from .httpserver import Server, serve
 
 PRESIDENT = "Le président a parlé à la télévision."
 
 
-@pytest.fixture
-def server() -> Iterator[Server]:
-    with serve() as running:
-        yield running
-
-
 def options(tmp_path: Path, **kw: object) -> FetchOptions:
-    base = {
-        "raw_dir": tmp_path / "raw",
-        "batch": BatchOptions(out_dir=tmp_path / "clean"),
-        "timeout": 5.0,
-        "backoff": 0.05,
-        "retries": 2,
-        "jobs": 1,
-    }
-    base.update(kw)
-    return FetchOptions(**base)  # type: ignore[arg-type]
+    return fetch_options(tmp_path, **{"timeout": 5.0, "jobs": 1, **kw})
 
 
 def fetch(urls: list[str], ruleset: Ruleset, tmp_path: Path, **kw: object) -> list[FetchOutcome]:

@@ -17,9 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest import cli, load_ruleset
-from ingest.fetch import FetchOptions, fetch_urls, url_key
+from ingest.fetch import fetch_urls, url_key
 from ingest.pipeline import BatchOptions
 
+from .helpers import fetch_options
 from .httpserver import Server, serve
 
 SETTINGS = settings(
@@ -155,12 +156,11 @@ def server() -> Iterator[Server]:
 def test_fetch_accounts_for_every_url_whatever_it_is(server: Server, data: st.DataObject) -> None:
     urls = data.draw(st.lists(_safe_urls(server), min_size=1, max_size=6, unique=True))
     with _folder() as tmp:
-        options = FetchOptions(
-            raw_dir=tmp / "raw",
+        options = fetch_options(
+            tmp,
             batch=BatchOptions(out_dir=tmp / "clean", doc_timeout=60.0),
             timeout=5.0,
             retries=1,
-            backoff=0.05,
             jobs=1,
         )
         outcomes = fetch_urls(urls, RULES, options)
