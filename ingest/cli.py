@@ -110,16 +110,14 @@ def main() -> None:
     except KeyboardInterrupt:
         _err.print("interrupted")
         sys.exit(130)
-    except SystemExit:
-        raise
     except BrokenPipeError:
         # the reader went away (`ingest ... | head`): nothing left to say to it
         sys.stderr.close()
         sys.exit(1)
     except Exception as exc:
         _error(
-            f"internal error ({type(exc).__name__}: {exc}); a bug in ingest: please report it "
-            "with the command that caused it"
+            f"internal error ({InternalError.describe(exc)}); a bug in ingest: please report "
+            "it with the command that caused it"
         )
         sys.exit(1)
 

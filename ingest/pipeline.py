@@ -164,10 +164,10 @@ def clean_paths(
     files, problems = find_inputs(paths)
     outcomes: list[Outcome] = [Outcome(e.source, error=str(e)) for e in problems]
     keys: dict[str, str] = {}
-    todo: list[Path] = []
-    for path in files:
+    todo: list[tuple[Path, str]] = []
+    sources = [display_path(path) for path in files]
+    for path, source in zip(files, sources, strict=True):
         key = path.stem
-        source = display_path(path)
         if key in keys and keys[key] != source:
             outcomes.append(
                 Outcome(
@@ -178,7 +178,7 @@ def clean_paths(
             )
             continue
         keys[key] = source
-        todo.append(path)
+        todo.append((path, source))
     remove_stale_temporaries(options.out_dir)
     try:
         for outcome in _run(todo, ruleset, options):
@@ -188,27 +188,30 @@ def clean_paths(
     finally:
         # a worker stopped at its deadline may have been writing
         remove_stale_temporaries(options.out_dir)
-    order = {display_path(p): i for i, p in enumerate(files)}
+    order = {source: i for i, source in enumerate(sources)}
     outcomes.sort(key=lambda o: (order.get(o.source, -1), o.source))
     return BatchReport(tuple(outcomes))
 
 
-def _run(todo: list[Path], ruleset: Ruleset, options: BatchOptions) -> Iterator[Outcome]:
+def _run(
+    todo: list[tuple[Path, str]], ruleset: Ruleset, options: BatchOptions
+) -> Iterator[Outcome]:
+    """Each (path, source)'s outcome, as the inputs finish."""
     if not todo:
         return
     jobs = max(1, min(options.jobs, len(todo)))
     pool = worker_pool(ruleset, jobs, options.doc_timeout)
     if pool is None:
-        for path in todo:
+        for path, _ in todo:
             yield _clean_one(path, ruleset, options)
         return
     with pool:
         futures = {
-            pool.submit(_clean_in_worker, path, options, name=display_path(path)): path
-            for path in todo
+            pool.submit(_clean_in_worker, path, options, name=source): source
+            for path, source in todo
         }
         for future in as_completed(futures):
-            source = display_path(futures[future])
+            source = futures[future]
             try:
                 yield future.result()
             except IngestError as exc:
