@@ -34,7 +34,7 @@ from ingest.language import (
     load_profiles,
     probabilities,
 )
-from ingest.rules import BUILTIN_SCOPES, FactValue, Rule, Ruleset
+from ingest.rules import BUILTIN_SCOPES, PATTERN_SCOPES, FactValue, Rule, Ruleset, Shape
 
 # Lines at the edges are tried before rules that need context to fire; specific scopes first
 # so that a line inside a paywall tail is credited to the device-limit rule that names it.
@@ -54,6 +54,10 @@ _FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _CONTINUATION_BYTES = bytes(range(0x80, 0xC0))  # UTF-8's 10xxxxxx
 # a UTF-8 character's length by its first byte's top four bits (RE2's CharLenToBytes table)
 _UTF8_LENGTH = b"\1\1\1\1\1\1\1\1\1\1\1\1\2\2\3\4"
+# A line of prose, for shape rules' positions: a full sentence (or more) of some length.
+# Headlines, labels, captions' credits and list items are shorter or stop without a full stop.
+_PROSE_WORDS = 12
+_SENTENCE_END = re.compile(r"[.!?…][\"'”“’»«)\]]*$")
 
 
 @dataclass(frozen=True)
@@ -297,8 +301,10 @@ def _clean(
         offset += len(line) + 1
     line_words = [_words(line.text) for line in lines]
     rules = [r for r in ruleset.rules if r.applies_to(site)]
-    pattern_rules = [(i, r) for i, r in enumerate(rules) if r.compiled is not None]
+    pattern_rules = [(i, r) for i, r in enumerate(rules) if r.scope in PATTERN_SCOPES]
     builtin_rules = [(i, r) for i, r in enumerate(rules) if r.scope in BUILTIN_SCOPES]
+    shape_rules = [(i, r) for i, r in enumerate(rules) if r.shape is not None]
+    neighbours = _Neighbours([_visible(line.text) for line in lines])
 
     state = _State(line_words, removed_before, options, disabled)
     # Detection dominates the cost of cleaning; passes see the same body and lines again.
@@ -334,6 +340,7 @@ def _clean(
         if changed_a:
             current = _Pass(lines)
         candidates = [c for i, r in textual for c in _builtin(r, i, current, headline, links)]
+        candidates += [c for i, r in shape_rules for c in _shape(r, i, current, neighbours)]
         lines, changed_b = state.apply(current, candidates)
         if changed_b:
             current = _Pass(lines)
@@ -388,7 +395,7 @@ _Indexed = list[tuple[int, Rule]]
 def _pattern_prefilter(rules: Sequence[Rule]) -> Callable[[bytes, _Indexed], _Indexed]:
     """The prefilter of these rules' patterns, cached by the rules that have one: clean() and
     warm_up() must ask for the same key, or warming up builds a set no clean() uses."""
-    return _prefilter(tuple(r for r in rules if r.compiled is not None))
+    return _prefilter(tuple(r for r in rules if r.scope in PATTERN_SCOPES))
 
 
 @functools.lru_cache(maxsize=64)
@@ -544,6 +551,98 @@ def _builtin(
         content = [i for i in run if p.texts[i]]
         if content:
             yield _Candidate(rule, order, content[-1], content[0])
+
+
+class _Neighbours:
+    """The nearest non-blank line before and after each line of the raw text.
+
+    A shape rule's neighbours are the text's as it came: a caption is still above its photo
+    credit when a rule has already taken the credit away.
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = texts
+        self.before: list[int | None] = []
+        last: int | None = None
+        for i, text in enumerate(texts):
+            self.before.append(last)
+            last = i if text else last
+        self.after: list[int | None] = [None] * len(texts)
+        last = None
+        for i in reversed(range(len(texts))):
+            self.after[i] = last
+            last = i if texts[i] else last
+
+    def fit(self, line: int, shape: Shape) -> bool:
+        """Whether the raw lines around raw line `line` (0-based) are what `shape` asks."""
+        for side, pattern in shape.compiled:
+            sides = {"beside": ("before", "after"), "above": ("after",), "below": ("before",)}
+            found = (getattr(self, name)[line] for name in sides[side])
+            if not any(n is not None and pattern.search(self.texts[n]) for n in found):
+                return False
+        return True
+
+
+def _is_prose(text: str) -> bool:
+    return _words(text) >= _PROSE_WORDS and _SENTENCE_END.search(text) is not None
+
+
+def _has_shape(shape: Shape, text: str) -> bool:
+    if not shape.words[0] <= _words(text) <= shape.words[1]:
+        return False
+    if shape.sentence is not None and (_SENTENCE_END.search(text) is not None) != shape.sentence:
+        return False
+    if shape.case is not None:
+        letters = [ch for ch in text.lstrip(_LIST_MARKS) if ch.isalpha()]
+        if not letters:
+            return False
+        if shape.case == "upper":
+            return all(ch.isupper() for ch in letters if ch.upper() != ch.lower())
+        return letters[0].isupper()
+    return True
+
+
+def _shape(rule: Rule, order: int, p: _Pass, neighbours: _Neighbours) -> Iterable[_Candidate]:
+    """Runs of at least `shape.run` lines in a row that each have the rule's shape, hold a
+    match of its pattern (if it has one) and have the neighbours it asks for, where the rule's
+    position allows."""
+    shape = rule.shape
+    assert shape is not None
+    content = [i for i, t in enumerate(p.texts) if t]
+    allowed: Sequence[int]
+    if shape.position == "anywhere":
+        allowed = range(len(content))
+    else:
+        prose = [k for k, i in enumerate(content) if _is_prose(p.texts[i])]
+        if not prose:
+            return  # a text of no prose has no before or after
+        before = range(prose[0])
+        after = range(prose[-1] + 1, len(content))
+        allowed = {
+            "before-prose": before,
+            "after-prose": after,
+            "outside-prose": [*before, *after],
+        }[shape.position]
+    run: list[int] = []
+    previous = -2
+    for k in allowed:
+        i = content[k]
+        text = p.texts[i]
+        fits = (
+            _in_window(rule, p, i)
+            and _has_shape(shape, text)
+            and (rule.compiled is None or rule.compiled.search(text) is not None)
+            and neighbours.fit(p.lines[i].number - 1, shape)
+        )
+        if run and (not fits or k != previous + 1):
+            if len(run) >= shape.run:
+                yield _Candidate(rule, order, run[0], run[-1])
+            run = []
+        if fits:
+            run.append(i)
+        previous = k
+    if len(run) >= shape.run:
+        yield _Candidate(rule, order, run[0], run[-1])
 
 
 def _foreign(

@@ -125,9 +125,11 @@ def lint(ruleset_dir: str | None, ruleset: Ruleset | None) -> list[Problem]:
     if ruleset is None:
         return problems
     for rule in ruleset.rules:
-        if rule.pattern is None:
+        shape = rule.shape
+        near = (shape.beside, shape.above, shape.below) if shape else ()
+        if rule.pattern is None and not any(near):
             continue
-        for pattern in filter(None, (rule.pattern, rule.end)):
+        for pattern in filter(None, (rule.pattern, rule.end, *near)):
             if _ASCII_CLASSES.search(pattern):
                 problems.append(
                     Problem(
@@ -168,7 +170,8 @@ def cost_problem(rule: Rule) -> str | None:
     machine, which slows both alike, does not change the answer. Each timing is the fastest
     of a few; the texts are small enough that even a quadratic pattern answers in a second.
     """
-    compiled = [c for c in (rule.compiled, rule.compiled_end) if c is not None]
+    near = [c for _, c in rule.shape.compiled] if rule.shape else []
+    compiled = [c for c in (rule.compiled, rule.compiled_end, *near) if c is not None]
     for name in adversarial_texts(1):
         small, large = (adversarial_texts(n)[name] for n in (COST_SIZE, COST_SIZE * _GROWTH))
         ref_small, ref_large = (_fastest([_REFERENCE], t) for t in (small, large))

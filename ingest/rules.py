@@ -22,13 +22,22 @@ import soupsieve
 from ingest.errors import RuleError
 
 Scope: TypeAlias = Literal[
-    "line", "span", "block", "tail", "html", "repeated-headline", "foreign-language", "link-tail"
+    "line",
+    "span",
+    "block",
+    "tail",
+    "shape",
+    "html",
+    "repeated-headline",
+    "foreign-language",
+    "link-tail",
 ]
 FactValue: TypeAlias = bool | int | float | str
 
 PATTERN_SCOPES: frozenset[str] = frozenset({"line", "span", "block", "tail"})
 BUILTIN_SCOPES: frozenset[str] = frozenset({"repeated-headline", "foreign-language", "link-tail"})
 HTML_SCOPE = "html"
+SHAPE_SCOPE = "shape"
 
 CATEGORIES: frozenset[str] = frozenset(
     {
@@ -46,10 +55,13 @@ FACTS: frozenset[str] = frozenset(
 _RULE_KEYS = frozenset(
     {
         "id", "category", "why", "languages", "sites", "scope", "pattern", "end",
-        "max_lines", "within", "facts", "examples", "selectors", "max_words",
+        "max_lines", "within", "facts", "examples", "selectors", "max_words", "shape",
     }
 )  # fmt: skip
 _EXAMPLE_KEYS = frozenset({"remove", "keep", "cases"})
+_NEIGHBOURS = ("beside", "above", "below")
+_SHAPE_KEYS = frozenset({"words", "sentence", "case", "run", "position", *_NEIGHBOURS})
+_POSITIONS = ("anywhere", "before-prose", "after-prose", "outside-prose")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _WITHIN = re.compile(r"(first|last) ([1-9][0-9]*)")
 _TEMPLATE_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -68,6 +80,26 @@ class Window:
 
     side: Literal["first", "last"]
     lines: int
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a `scope = "shape"` rule asks of a line and its neighbours (see the README's
+    "Rules over the shape of lines"). Every condition must hold; a run is of lines that each
+    meet them, blank lines between not counting."""
+
+    words: tuple[int, int] = (1, 1_000_000)  # the line's words, inclusive bounds
+    sentence: bool | None = None  # ends like a sentence (. ! ? …), or not; None: either
+    case: Literal["upper", "capital"] | None = None  # all letters capitals / starts with one
+    run: int = 1  # at least this many such lines in a row
+    # where the lines are, against the text's prose (lines of full sentences)
+    position: Literal["anywhere", "before-prose", "after-prose", "outside-prose"] = "anywhere"
+    # Patterns for the neighbouring lines: the line before or after (beside), the line after
+    # (the line is `above` it), the line before (the line is `below` it); as the text came.
+    beside: str | None = None
+    above: str | None = None
+    below: str | None = None
+    compiled: tuple[tuple[str, Any], ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -96,6 +128,7 @@ class Rule:
     end: str | None = None
     selectors: tuple[str, ...] = ()
     max_words: int | None = _DEFAULT_MAX_WORDS  # html: prose outside links an element may hold
+    shape: Shape | None = None  # shape: what the lines look like
     max_lines: int = _DEFAULT_MAX_LINES
     within: Window | None = None
     facts: tuple[tuple[str, FactValue], ...] = ()
@@ -330,8 +363,8 @@ def _parse_rule(where: str, index: int, rec: Mapping[str, Any], defines: Mapping
     if not isinstance(why, str) or len(why.strip()) < 10:
         raise fail("missing 'why'", "say in a sentence what this text is and why it is not news")
     scope = rec.get("scope", "line")
-    if scope not in PATTERN_SCOPES | BUILTIN_SCOPES | {HTML_SCOPE}:
-        known = sorted(PATTERN_SCOPES | BUILTIN_SCOPES | {HTML_SCOPE})
+    if scope not in PATTERN_SCOPES | BUILTIN_SCOPES | {HTML_SCOPE, SHAPE_SCOPE}:
+        known = sorted(PATTERN_SCOPES | BUILTIN_SCOPES | {HTML_SCOPE, SHAPE_SCOPE})
         raise fail(f"unknown scope {scope!r}", f"use one of {known}")
     selectors = _str_tuple(rec.get("selectors", ()), fail, "selectors")
     if scope == HTML_SCOPE:
@@ -363,7 +396,18 @@ def _parse_rule(where: str, index: int, rec: Mapping[str, Any], defines: Mapping
     pattern = rec.get("pattern")
     end = rec.get("end")
     compiled = compiled_end = None
-    if scope in PATTERN_SCOPES:
+    shape = None
+    if scope == SHAPE_SCOPE:
+        shape = _parse_shape(rec.get("shape"), defines, fail)
+        if pattern is not None:  # optional: each line of the run must also hold a match
+            if not isinstance(pattern, str) or not pattern:
+                raise fail("bad 'pattern'", "a shape rule's pattern is a non-empty string")
+            compiled = _compile(_expand(pattern, defines, fail), fail, "pattern")
+        if end is not None:
+            raise fail("'end' given", "only scope = 'block' takes an end marker")
+    elif "shape" in rec:
+        raise fail("'shape' given", "only scope = 'shape' takes a shape table")
+    elif scope in PATTERN_SCOPES:
         if not isinstance(pattern, str) or not pattern:
             raise fail("missing 'pattern'", f"scope '{scope}' needs a pattern")
         compiled = _compile(_expand(pattern, defines, fail), fail, "pattern")
@@ -375,6 +419,8 @@ def _parse_rule(where: str, index: int, rec: Mapping[str, Any], defines: Mapping
             raise fail("'end' given", "only scope = 'block' takes an end marker")
     elif pattern is not None or end is not None:
         raise fail(f"scope '{scope}' takes no pattern", "remove 'pattern' and 'end'")
+    if shape is not None and "within" in rec and shape.position != "anywhere":
+        raise fail("both 'within' and shape.position given", "use one way to say where")
 
     max_lines = rec.get("max_lines", _DEFAULT_MAX_LINES)
     if not isinstance(max_lines, int) or isinstance(max_lines, bool) or max_lines < 1:
@@ -399,6 +445,7 @@ def _parse_rule(where: str, index: int, rec: Mapping[str, Any], defines: Mapping
         sites=sites,
         selectors=selectors,
         max_words=max_words,
+        shape=shape,
         pattern=pattern,
         end=end,
         max_lines=max_lines,
@@ -407,6 +454,59 @@ def _parse_rule(where: str, index: int, rec: Mapping[str, Any], defines: Mapping
         examples=examples,
         compiled=compiled,
         compiled_end=compiled_end,
+    )
+
+
+def _parse_shape(raw: Any, defines: Mapping[str, str], fail: Any) -> Shape:
+    if not isinstance(raw, dict) or not raw:
+        raise fail(
+            "missing 'shape'", "a shape rule has a shape table: shape = { words = [1, 8], ... }"
+        )
+    unknown = set(raw) - _SHAPE_KEYS
+    if unknown:
+        raise fail(f"unknown shape keys {sorted(unknown)}", f"use {sorted(_SHAPE_KEYS)}")
+    words = raw.get("words", [1, 1_000_000])
+    if (
+        not isinstance(words, list)
+        or len(words) != 2
+        or not all(isinstance(w, int) and not isinstance(w, bool) for w in words)
+        or not 1 <= words[0] <= words[1]
+    ):
+        raise fail(f"bad shape.words {words!r}", "write words = [least, most], 1 <= least <= most")
+    sentence = raw.get("sentence")
+    if sentence is not None and not isinstance(sentence, bool):
+        raise fail(f"bad shape.sentence {sentence!r}", "write sentence = true or false")
+    case = raw.get("case")
+    if case not in (None, "upper", "capital"):
+        raise fail(f"bad shape.case {case!r}", "write case = 'upper' or 'capital'")
+    run = raw.get("run", 1)
+    if not isinstance(run, int) or isinstance(run, bool) or not 1 <= run <= 100:
+        raise fail(f"bad shape.run {run!r}", "write run = N, a number of lines from 1 to 100")
+    position = raw.get("position", "anywhere")
+    if position not in _POSITIONS:
+        raise fail(f"bad shape.position {position!r}", f"use one of {list(_POSITIONS)}")
+    neighbours: dict[str, str] = {}
+    compiled: list[tuple[str, Any]] = []
+    for side in _NEIGHBOURS:
+        value = raw.get(side)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value:
+            raise fail(f"bad shape.{side}", f"write {side} = 'a pattern for the neighbouring line'")
+        neighbours[side] = value
+        compiled.append((side, _compile(_expand(value, defines, fail), fail, f"shape.{side}")))
+    if words == [1, 1_000_000] and sentence is None and case is None and not neighbours:
+        raise fail("the shape says nothing of the line", "bound its words, sentence or case")
+    return Shape(
+        words=(words[0], words[1]),
+        sentence=sentence,
+        case=case,
+        run=run,
+        position=position,
+        beside=neighbours.get("beside"),
+        above=neighbours.get("above"),
+        below=neighbours.get("below"),
+        compiled=tuple(compiled),
     )
 
 
