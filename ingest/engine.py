@@ -622,6 +622,7 @@ def _shape(rule: Rule, order: int, p: _Pass, neighbours: _Neighbours) -> Iterabl
             "before-prose": before,
             "after-prose": after,
             "outside-prose": [*before, *after],
+            "end": after,
         }[shape.position]
     run: list[int] = []
     previous = -2
@@ -635,13 +636,13 @@ def _shape(rule: Rule, order: int, p: _Pass, neighbours: _Neighbours) -> Iterabl
             and neighbours.fit(p.lines[i].number - 1, shape)
         )
         if run and (not fits or k != previous + 1):
-            if len(run) >= shape.run:
+            if len(run) >= shape.run and shape.position != "end":
                 yield _Candidate(rule, order, run[0], run[-1])
             run = []
         if fits:
             run.append(i)
         previous = k
-    if len(run) >= shape.run:
+    if len(run) >= shape.run and (shape.position != "end" or run[-1] == content[-1]):
         yield _Candidate(rule, order, run[0], run[-1])
 
 

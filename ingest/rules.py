@@ -61,7 +61,7 @@ _RULE_KEYS = frozenset(
 _EXAMPLE_KEYS = frozenset({"remove", "keep", "cases"})
 _NEIGHBOURS = ("beside", "above", "below")
 _SHAPE_KEYS = frozenset({"words", "sentence", "case", "run", "position", *_NEIGHBOURS})
-_POSITIONS = ("anywhere", "before-prose", "after-prose", "outside-prose")
+_POSITIONS = ("anywhere", "before-prose", "after-prose", "outside-prose", "end")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _WITHIN = re.compile(r"(first|last) ([1-9][0-9]*)")
 _TEMPLATE_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -92,8 +92,11 @@ class Shape:
     sentence: bool | None = None  # ends like a sentence (. ! ? …), or not; None: either
     case: Literal["upper", "capital"] | None = None  # all letters capitals / starts with one
     run: int = 1  # at least this many such lines in a row
-    # where the lines are, against the text's prose (lines of full sentences)
-    position: Literal["anywhere", "before-prose", "after-prose", "outside-prose"] = "anywhere"
+    # where the lines are, against the text's prose (lines of full sentences); "end": after
+    # the prose, in a run that ends the text
+    position: Literal["anywhere", "before-prose", "after-prose", "outside-prose", "end"] = (
+        "anywhere"
+    )
     # Patterns for the neighbouring lines: the line before or after (beside), the line after
     # (the line is `above` it), the line before (the line is `below` it); as the text came.
     beside: str | None = None

@@ -58,6 +58,13 @@ def test_position_after_prose_spares_a_list_between_paragraphs() -> None:
     assert clean(raw, anywhere).text == "\n\n".join([PROSE[0], PROSE[1]])
 
 
+def test_position_end_takes_only_the_run_that_ends_the_text() -> None:
+    end = shape_rule('words = [1, 8], sentence = false, position = "end"')
+    raw = "\n\n".join([*PROSE, "Weather", "It rained all day.", *RELATED[:2]])
+    assert clean(raw, end).text == "\n\n".join([*PROSE, "Weather", "It rained all day."])
+    assert not clean(raw + "\n\nIt rained all day.", end).removals
+
+
 def test_before_prose_and_a_text_without_prose() -> None:
     head = shape_rule('words = [1, 4], sentence = false, position = "before-prose"')
     raw = "Home\n\nNews\n\n" + "\n\n".join(PROSE) + "\n\nWeather"
