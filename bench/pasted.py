@@ -17,7 +17,8 @@ itself) beside ingest (the clean text):
   snippet, the share a removal took out (a false positive's cost, in words);
 - title: ingest's `result.title` against the page's og:title / <title> (right when equal,
   whitespace-normalised and case-folded, to the whole title or one of its parts split at
-  " | ", " - ", " – ", " — ", " · ", " :: ");
+  " | ", " - ", " – ", " — ", " · ", " :: "); precision is right titles of titles given,
+  recall right titles of the pages whose paste holds the page's title as a line;
 
 per language (langdetect on the paste, as ingest detects it) and per rule that took a
 snippet out. Snippets match as in bench/devset.py: whitespace-normalised substrings.
@@ -380,6 +381,7 @@ def _page(args: tuple[str, dict[str, Any], str, str | None]) -> dict[str, Any]:
         "with_words_removed": with_removed,
         "title": _norm(result.title or "").casefold() or None,
         "page_titles": titles,
+        "title_in_paste": any(_norm(line).casefold() in titles for line in paste.text.split("\n")),
     }
 
 
@@ -432,6 +434,8 @@ def figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
             per_rule[rule]["held_back"] += 1
     titled = [r for r in rows if r["title"]]
     right = sum(r["title"] in r["page_titles"] for r in titled)
+    findable = [r for r in rows if r["title_in_paste"]]
+    found = sum(r["title"] in r["page_titles"] for r in findable)
     return {
         "pages": len(rows),
         "pages_without_element_holding_all_with": sum(not r["held_all"] for r in rows),
@@ -443,6 +447,9 @@ def figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "pages_with_title": len(titled),
             "right": right,
             "precision": right / max(len(titled), 1),
+            "pages_with_title_in_paste": len(findable),
+            "right_of_those": found,
+            "recall": found / max(len(findable), 1),
         },
         "languages": {
             lang: {
@@ -488,7 +495,9 @@ def main() -> None:
               f"{s['with_paragraph_words_removed']:>26.2%}")  # fmt: skip
     t = fig["title"]
     print(f"title: {t['right']} of {t['pages_with_title']} ingest titles match the page's "
-          f"({t['precision']:.1%})")  # fmt: skip
+          f"({t['precision']:.1%} precision); {t['right_of_those']} of the "
+          f"{t['pages_with_title_in_paste']} pastes that hold the page's title as a line have "
+          f"it ({t['recall']:.1%} recall)")  # fmt: skip
     print("\nper language (pages; pass-through -> ingest):")
     for lang, d in fig["languages"].items():
         a, b = d["pass_through"], d["ingest"]

@@ -254,8 +254,8 @@ def clean(
     """Clean `text` with `ruleset`. `site` (a domain) enables that site's scoped rules.
 
     `headline` is the page's known title (from HTML metadata): it is the result's title, and
-    lines repeating it leave the body. Without it the first line is the title when it reads
-    like one, and it stays as the body's first line. `links` are the texts of the page's links
+    lines repeating it leave the body. Without it a line that reads as a headline is the title
+    and stays in the body (`find_headline`). `links` are the texts of the page's links
     (`ingest.html.link_texts`); pasted text has none. `removed_before` is what earlier stages
     took from the article, in words (a page's selector rules: `Page.removed_words`): the guard
     judges them and this text's removals together.

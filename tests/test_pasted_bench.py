@@ -109,3 +109,18 @@ def test_page_titles_and_the_removed_word_share() -> None:
         text, [(drop, drop + len("Drop these"))], ["these words", "Keep"]
     )
     assert (total, removed) == (7, 2)
+
+
+def test_title_precision_counts_titles_given_and_recall_the_pastes_that_hold_the_title() -> None:
+    def row(title: str | None, in_paste: bool) -> dict[str, object]:
+        return {
+            "language": "en", "removed": [], "held_back": [], "with": [], "without": [],
+            "held_all": True, "held_none": False, "whole_body": False,
+            "paste": "", "ingest": "", "with_words": 0, "with_words_removed": 0,
+            "title": title, "page_titles": ["big news", "the daily"], "title_in_paste": in_paste,
+        }  # fmt: skip
+
+    rows = [row("big news", True), row("home", True), row(None, True), row("menu", False)]
+    title = pasted.figures(rows)["title"]
+    assert (title["right"], title["pages_with_title"]) == (1, 3)
+    assert (title["right_of_those"], title["pages_with_title_in_paste"]) == (1, 3)
