@@ -361,4 +361,3 @@ def limit_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (OSError, ValueError, AttributeError):
         pass
-

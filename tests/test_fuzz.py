@@ -171,5 +171,3 @@ def test_fetch_accounts_for_every_url_whatever_it_is(server: Server, data: st.Da
                 assert (tmp / "clean" / f"{url_key(outcome.url)}.json").exists(), outcome
             else:
                 assert outcome.error and outcome.error.startswith(outcome.url), outcome
-
-
