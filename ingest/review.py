@@ -19,7 +19,7 @@ from typing import Any
 from ingest import __version__
 from ingest.engine import normalize
 from ingest.errors import InputError
-from ingest.inputs import ReadOptions, display_path, read_document
+from ingest.inputs import ReadOptions, read_document, read_json
 from ingest.pipeline import clean_prepared, prepare_document
 from ingest.rules import Ruleset
 
@@ -134,19 +134,14 @@ def read_records(folder: Path) -> Iterator[tuple[Path, dict[str, Any] | InputErr
     reader's end)."""
     for path in sorted(folder.glob("*.json")):
         try:
-            meta = json.loads(path.read_text(encoding="utf-8"))
-            problem = record_problem(meta)
-            if problem is not None:
-                raise ValueError(problem)
-        except (OSError, ValueError) as exc:
-            yield (
+            meta = read_json(
                 path,
-                InputError(
-                    display_path(path),
-                    f"is not a readable ingest record: {exc}",
-                    "clean its input again with ingest clean, or remove it",
-                ),
+                record_problem,
+                "ingest record",
+                "clean its input again with ingest clean, or remove it",
             )
+        except InputError as exc:
+            yield path, exc
             continue
         yield path, meta
 
