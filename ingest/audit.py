@@ -9,7 +9,6 @@ current, cleaning on the fly otherwise.
 from __future__ import annotations
 
 import html
-import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -22,7 +21,7 @@ from ingest.review import (
     CATEGORY_COLOURS,
     DEFAULT_COLOUR,
     ArticleView,
-    record_problem,
+    read_records,
     view_article,
 )
 from ingest.rules import Ruleset
@@ -104,22 +103,9 @@ def audit(clean_dir: Path, ruleset: Ruleset) -> Audit:
     result = Audit(ruleset=ruleset.id)
     stats = {r.id: RuleStats(r.id, r.category) for r in ruleset.rules}
     languages: Counter[str] = Counter()
-    for path in sorted(clean_dir.glob("*.json")):
-        try:
-            meta = json.loads(path.read_text(encoding="utf-8"))
-            problem = record_problem(meta)
-            if problem is not None:
-                raise ValueError(problem)
-        except (OSError, ValueError) as exc:
-            result.errors.append(
-                str(
-                    InputError(
-                        display_path(path),
-                        f"is not a readable ingest record: {exc}",
-                        "clean its input again with ingest clean, or remove it",
-                    )
-                )
-            )
+    for path, meta in read_records(clean_dir):
+        if isinstance(meta, InputError):
+            result.errors.append(str(meta))
             continue
         key = path.stem
         removed_words = 0

@@ -601,9 +601,25 @@ def rules_test(rules_dir: Path | None) -> None:
 
 
 @rules_group.command("lint")
+@click.option(
+    "--corpus",
+    "corpora",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="A folder of records (<key>.json written by ingest clean or fetch); repeat it for "
+    "several. Reports each rule's removals and sites there, and every generic rule that "
+    "removed text on fewer than two sites.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the problems (and with --corpus each rule's evidence) as JSON.",
+)
 @rules_option
-def rules_lint(rules_dir: Path | None) -> None:
-    """Every load error at once, slow patterns on adversarial text, ASCII-only classes."""
+def rules_lint(corpora: tuple[Path, ...], as_json: bool, rules_dir: Path | None) -> None:
+    """Every load error at once, slow patterns on adversarial text, ASCII-only classes; with
+    --corpus, the generic rules whose evidence comes from fewer than two sites."""
     from ingest.rulecheck import lint
 
     try:
@@ -611,10 +627,55 @@ def rules_lint(rules_dir: Path | None) -> None:
     except IngestError:
         ruleset = None
     problems = lint(str(rules_dir) if rules_dir else None, ruleset)
+    found = None
+    if corpora and ruleset is not None:
+        from ingest import evidence
+
+        found = evidence.evidence(corpora, ruleset)
+        for error in found.errors:
+            _error(error)
+        problems += evidence.problems(found)
+        if found.stale:
+            _say(
+                "note:",
+                "yellow",
+                f"{found.stale} of {found.records} records were made with other rules than "
+                "these: clean their inputs again for current evidence",
+            )
+    if as_json:
+        report = {
+            "problems": [dataclasses.asdict(p) for p in problems],
+            "evidence": found.to_json() if found else None,
+        }
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    elif found is not None:
+        _print_evidence(_stdout(), found)
     for problem in problems:
         _say("lint:", "yellow", str(problem))
     _err.print(f"{len(problems)} problems" if problems else "no problems")
-    sys.exit(1 if problems else 0)
+    sys.exit(1 if problems or (found and found.errors) else 0)
+
+
+def _print_evidence(out: Console, found: Any) -> None:
+    """One line a rule, fewest sites first: plain columns, so a pipe or a file reads them
+    as a terminal does."""
+    from ingest.evidence import MIN_SITES
+
+    out.print(f"{found.records} records in {', '.join(found.corpora)}, ruleset {found.ruleset}")
+    width = max((len(r.rule) for r in found.rules), default=4) + 2
+    out.print(f"{'rule':{width}}{'category':15}removals  sites  held back  sites (most first)")
+    for rule in found.rules:
+        names = [site for site, _ in rule.sites.most_common(3)]
+        more = len(rule.sites) - len(names)
+        where = ", ".join(names) + (f" and {more} more" if more else "")
+        if rule.scoped:
+            where = f"(site rule) {where}"
+        line = f"{rule.rule:{width}}{rule.category:15}{rule.removals:8}{len(rule.sites):7}"
+        out.print(Text(f"{line}{rule.held_back:11}  {where}", style="yellow" if rule.thin else ""))
+    out.print(
+        f"{len(found.thin)} generic rules removed text on fewer than {MIN_SITES} sites"
+        + (f"; rules the ruleset lacks: {found.unknown}" if found.unknown else "")
+    )
 
 
 class _progress:

@@ -13,7 +13,7 @@ import codecs
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -180,18 +180,26 @@ def read_record(page: Path) -> dict[str, Any] | None:
     path = record_path(page)
     if not path.exists():
         return None
+    record: dict[str, Any] = read_json(
+        path,
+        _record_problem,
+        "HTTP record",
+        "fetch the page again with --refresh, or delete the record",
+    )
+    return record
+
+
+def read_json(path: Path, problem_of: Callable[[Any], str | None], what: str, fix: str) -> Any:
+    """A JSON file that `problem_of` finds nothing wrong with, or an InputError that names it
+    (unreadable, not JSON, or not `what`) and says what to do (`fix`)."""
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-        problem = _record_problem(record)
+        value = json.loads(path.read_text(encoding="utf-8"))
+        problem = problem_of(value)
         if problem is not None:
             raise ValueError(problem)
     except (OSError, ValueError) as exc:
-        raise InputError(
-            display_path(path),
-            f"is not a readable HTTP record: {exc}",
-            "fetch the page again with --refresh, or delete the record",
-        ) from exc
-    return record  # type: ignore[no-any-return]  # checked just above
+        raise InputError(display_path(path), f"is not a readable {what}: {exc}", fix) from exc
+    return value
 
 
 # The fields of an HTTP record ingest reads, and the types they may have (besides null).

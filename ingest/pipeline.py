@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
@@ -130,14 +131,31 @@ def clean_prepared(
 
 def site_of(url: str | None) -> str | None:
     """The domain of a URL, without a leading www; None for an address without one (or one
-    that does not parse: a hand-edited record, a `--url` typed wrong)."""
+    that does not parse: a hand-edited record, a `--url` typed wrong).
+
+    A page archived by the Wayback Machine (`https://web.archive.org/web/<time>/<url>`) is the
+    archived site's page: its site is the archived URL's, so that the site's rules apply to
+    it and evidence counts it for that site, not for web.archive.org.
+    """
     if not isinstance(url, str) or not url:
         return None
     try:
-        host = (urlsplit(url).hostname or "").lower()
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
     except ValueError:
         return None
-    return host.removeprefix("www.") or None
+    site = host.removeprefix("www.") or None
+    archived = _ARCHIVED.match(parts.path) if site == "web.archive.org" else None
+    if archived:
+        # the archive may keep one slash of the scheme's two ("http:/example.com/")
+        inner = _SCHEME.sub(r"\1://", archived.group(1), count=1)
+        return site_of(inner if "://" in inner else "http://" + inner) or site
+    return site
+
+
+# The path of an archived copy: /web/<timestamp>[modifier_]/<the archived URL>
+_ARCHIVED = re.compile(r"/web/[0-9]{1,14}(?:[a-z]{2}_)?/+(.+)")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):/+")
 
 
 def render(result: CleanResult, meta: dict[str, Any]) -> tuple[bytes, bytes]:

@@ -18,7 +18,8 @@ from typing import Any
 
 from ingest import __version__
 from ingest.engine import normalize
-from ingest.inputs import ReadOptions, read_document
+from ingest.errors import InputError
+from ingest.inputs import ReadOptions, read_document, read_json
 from ingest.pipeline import clean_prepared, prepare_document
 from ingest.rules import Ruleset
 
@@ -118,13 +119,31 @@ def record_problem(meta: Any) -> str | None:
         for h in held
     ):
         return "has a 'held_back' that is not a list of {rule, words, share} objects"
-    for name in ("title", "language", "source", "ruleset"):
+    for name in ("title", "language", "source", "ruleset", "site", "url", "final_url"):
         if meta.get(name) is not None and not isinstance(meta[name], str):
             return f"has a '{name}' that is not text"
     count = meta.get("word_count")
     if count is not None and (not isinstance(count, int) or isinstance(count, bool)):
         return "has a 'word_count' that is not a whole number"
     return None
+
+
+def read_records(folder: Path) -> Iterator[tuple[Path, dict[str, Any] | InputError]]:
+    """Every `<key>.json` in `folder`, in name order: the parsed record, or the error that
+    names it when it cannot be read or is not an ingest record (that record's error, not the
+    reader's end)."""
+    for path in sorted(folder.glob("*.json")):
+        try:
+            meta = read_json(
+                path,
+                record_problem,
+                "ingest record",
+                "clean its input again with ingest clean, or remove it",
+            )
+        except InputError as exc:
+            yield path, exc
+            continue
+        yield path, meta
 
 
 def _ints(value: Any, length: int) -> bool:

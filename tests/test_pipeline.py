@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest import BatchOptions, clean_paths, rules_from_toml
+from ingest.pipeline import site_of
 
 from .helpers import MARKER_RULE
 
@@ -37,3 +38,23 @@ def test_forked_workers_clean_with_the_parents_ruleset(tmp_path: Path) -> None:
         assert path.read_bytes() == (tmp_path / "2" / path.name).read_bytes()
     body = (tmp_path / "2" / "0.txt").read_text(encoding="utf-8")
     assert "MARKER" not in body and "six hours" in body
+
+
+@pytest.mark.parametrize(
+    ("url", "site"),
+    [
+        ("https://www.Example.org/a/b", "example.org"),
+        ("https://web.archive.org/web/20160526181643/http://www.peptalks.de/a/", "peptalks.de"),
+        ("https://web.archive.org/web/20160526181643id_/http:/example.org/a", "example.org"),
+        ("http://web.archive.org/web/2016/example.org/a?b=1", "example.org"),
+        ("https://web.archive.org/web/", "web.archive.org"),
+        ("https://web.archive.org/about/", "web.archive.org"),
+        ("hard::example.org-page.html", None),
+        ("http://[::1", None),
+        (None, None),
+    ],
+)
+def test_site_of_names_the_domain_and_an_archived_pages_own_site(
+    url: str | None, site: str | None
+) -> None:
+    assert site_of(url) == site

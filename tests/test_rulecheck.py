@@ -62,6 +62,28 @@ def test_rules_test_passes_the_shipped_rules_and_names_a_failing_rule(tmp_path: 
     assert "1 failed" in message
 
 
+SHARE_BAR = """
+[[rule]]
+id = "demo-share-bar"
+category = "social"
+why = "Share buttons."
+scope = "html"
+selectors = ['[class*="share"]']
+examples.remove = ['<div class="share-buttons"><a href="#">Facebook</a></div>']
+examples.keep = ['<div class="shareholder-letter"><p>Shareholders met on Monday.</p></div>']
+"""
+
+
+def test_an_html_keep_example_the_selector_removes_fails_in_a_page_of_text() -> None:
+    # Alone, the keep example is the whole page, which the page-share guard never removes:
+    # it is judged inside article text, as the remove examples are.
+    (problem,) = rulecheck.example_problems(rules_from_toml(SHARE_BAR))
+    assert problem.rule == "demo-share-bar"
+    assert "removed ['Shareholders met on Monday.'] from the keep example" in problem.message
+    long_enough = SHARE_BAR.replace("Shareholders met on Monday.", "Shareholders met. " * 70)
+    assert rulecheck.example_problems(rules_from_toml(long_enough)) == []
+
+
 def test_lint_reports_every_load_error_at_once(tmp_path: Path) -> None:
     folder = _rules(
         tmp_path,
