@@ -28,6 +28,7 @@ from ingest.pipeline import (
     clean_text,
     default_jobs,
 )
+from ingest.repetition import RepetitionOptions
 from ingest.rules import Ruleset, load_ruleset
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -82,6 +83,18 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON f
 url_option = click.option(
     "--url", default=None, help="The original address of a single saved page."
 )
+min_repeats_option = click.option(
+    "--min-repeats",
+    type=click.IntRange(min=0),
+    default=RepetitionOptions().min_articles,
+    show_default=True,
+    help="Remove a line found verbatim in this many articles of one site (different stories), "
+    "in the batch or already in --out (0: keep them).",
+)
+
+
+def _repetition(min_repeats: int) -> RepetitionOptions | None:
+    return RepetitionOptions(min_articles=min_repeats) if min_repeats else None
 
 
 def _load(rules_dir: Path | None) -> Ruleset:
@@ -147,6 +160,7 @@ def cli() -> None:
 )
 @doc_timeout_option
 @url_option
+@min_repeats_option
 @rules_option
 def clean_command(
     paths: tuple[Path, ...],
@@ -155,6 +169,7 @@ def clean_command(
     max_bytes: int,
     doc_timeout: float,
     url: str | None,
+    min_repeats: int,
     rules_dir: Path | None,
 ) -> None:
     """Clean text files and saved pages (default: raw/ into clean/).
@@ -190,6 +205,7 @@ def clean_command(
         doc_timeout=doc_timeout or None,
         read=ReadOptions(max_bytes=max_bytes),
         url=url,
+        repetition=_repetition(min_repeats),
     )
     with _progress("cleaning") as tick:
         report = clean_paths(targets, ruleset, options, on_done=tick)
@@ -198,6 +214,12 @@ def clean_command(
     ok = len(report.outcomes) - len(report.failed)
     held = sum(o.held_back for o in report.outcomes)
     summary = f"cleaned {ok} of {len(report.outcomes)} into {out_dir}/"
+    repeated = [o for o in report.outcomes if o.repeated]
+    if repeated:
+        summary += (
+            f"; {sum(o.repeated for o in repeated)} repeated lines removed from "
+            f"{len(repeated)} articles"
+        )
     if held:
         summary += f"; {held} removals held back (see held_back in the .json)"
     if report.failed:
@@ -274,6 +296,7 @@ def clean_command(
     "--refresh", is_flag=True, help="Fetch URLs already in --raw again (a conditional request)."
 )
 @doc_timeout_option
+@min_repeats_option
 @rules_option
 def fetch_command(
     urls: tuple[str, ...],
@@ -290,6 +313,7 @@ def fetch_command(
     ignore_robots: bool,
     refresh: bool,
     doc_timeout: float,
+    min_repeats: int,
     rules_dir: Path | None,
 ) -> None:
     """Fetch URLs, keep the pages in raw/ and their clean text in clean/."""
@@ -311,7 +335,9 @@ def fetch_command(
         robots=not ignore_robots,
         refresh=refresh,
         raw_dir=raw_dir,
-        batch=BatchOptions(out_dir=out_dir, doc_timeout=doc_timeout or None),
+        batch=BatchOptions(
+            out_dir=out_dir, doc_timeout=doc_timeout or None, repetition=_repetition(min_repeats)
+        ),
     )
     if user_agent:
         options = dataclasses.replace(options, user_agent=user_agent)

@@ -28,7 +28,7 @@ from ingest.repetition import (
 )
 from ingest.review import view_article
 
-from .helpers import fetch_options
+from .helpers import fetch_options, run_ingest
 from .repetition_corpus import (
     COURIER,
     COURIER_LINES,
@@ -157,6 +157,18 @@ def test_min_repeats_zero_keeps_every_line(ruleset: Ruleset, tmp_path: Path) -> 
     )
     assert not report.failed and not any(o.repeated for o in report.outcomes)
     assert all(line in _body(tmp_path / "out", "courier-flood") for line in COURIER_LINES)
+
+
+def test_ingest_clean_says_how_many_repeated_lines_went_and_min_repeats_0_keeps_them(
+    tmp_path: Path,
+) -> None:
+    write_corpus(tmp_path / "raw")
+    done = run_ingest("clean", "--jobs", "2", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"22 repeated lines removed from 11 articles" in done.stderr
+    kept = run_ingest("clean", "--out", "kept", "--min-repeats", "0", cwd=tmp_path)
+    assert kept.returncode == 0 and b"repeated" not in kept.stderr, kept.stderr.decode()
+    assert COURIER_LINES[0] in (tmp_path / "kept" / "courier-flood.txt").read_text("utf-8")
 
 
 def _article(key: str, site: str | None, *lines: str) -> Article:
