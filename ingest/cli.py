@@ -28,8 +28,8 @@ from ingest.pipeline import (
     clean_text,
     default_jobs,
 )
-from ingest.repetition import RepetitionOptions
-from ingest.rules import Ruleset, load_ruleset
+from ingest.repetition import SUGGESTED_CATEGORY, RepetitionOptions
+from ingest.rules import CATEGORIES, Ruleset, load_ruleset
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -641,6 +641,83 @@ def rules_lint(rules_dir: Path | None) -> None:
         _say("lint:", "yellow", str(problem))
     _err.print(f"{len(problems)} problems" if problems else "no problems")
     sys.exit(1 if problems else 0)
+
+
+@rules_group.command("suggest")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("--site", "sites", multiple=True, help="Only this site (a domain); may be repeated.")
+@min_repeats_option
+@click.option(
+    "--category",
+    type=click.Choice(sorted(CATEGORIES)),
+    default=SUGGESTED_CATEGORY,
+    show_default=True,
+    help="The category the proposed rules get (review each one).",
+)
+@click.option(
+    "--write",
+    "write_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Write <DIR>/<site>.toml per site (appended to a file already there) instead of "
+    "printing; e.g. --write rules/sites.",
+)
+@rules_option
+def rules_suggest(
+    paths: tuple[Path, ...],
+    sites: tuple[str, ...],
+    min_repeats: int,
+    category: str,
+    write_dir: Path | None,
+    rules_dir: Path | None,
+) -> None:
+    """Propose site rules from lines repeated across a site's articles.
+
+    PATHs are folders of clean output (<key>.json and <key>.txt, as `ingest clean` writes
+    them; default clean/) or single records. Prints TOML for rules/sites/<site>.toml, one rule
+    per line found verbatim in --min-repeats or more articles of a site, with examples from
+    the articles; nothing is written under rules/ unless --write says where.
+    """
+    from ingest.output import atomic_write
+    from ingest.repetition import read_articles, suggest
+
+    ruleset = _load(rules_dir)
+    if min_repeats < 2:
+        raise click.UsageError("--min-repeats must be 2 or more for suggestions")
+    articles, notes = read_articles(list(paths) or [Path("clean")])
+    for note in notes:
+        _say("skipped:", "yellow", note)
+    if not articles:
+        where = ", ".join(map(str, paths or [Path("clean")]))
+        raise click.UsageError(
+            f"no ingest records in {where}: clean the articles first (ingest clean PATH "
+            "--out DIR) and suggest from DIR"
+        )
+    options = RepetitionOptions(min_articles=min_repeats)
+    suggestions = suggest(articles, ruleset, options, sites=sites, category=category)
+    out = _stdout()
+    printed = 0
+    for found in suggestions:
+        for line in found.skipped:
+            _say("not proposed:", "yellow", f"{found.site}: {line}")
+        if not found.rules:
+            continue
+        if write_dir is None:
+            out.out(("\n" if printed else "") + found.toml, end="", highlight=False)
+            printed += 1
+            continue
+        target = write_dir / f"{found.site}.toml"
+        before = target.read_text(encoding="utf-8") + "\n" if target.is_file() else ""
+        atomic_write(target, (before + found.toml).encode("utf-8"))
+        _err.print(f"{found.rules} rules written to {target}")
+    total = sum(f.rules for f in suggestions)
+    grouped = sum(1 for a in articles if a.site)
+    sites_with = sum(1 for f in suggestions if f.rules)
+    _err.print(
+        f"{total} rules proposed for {sites_with} site{'' if sites_with == 1 else 's'} from "
+        f"{len(articles)} articles ({grouped} with a site)"
+        + ("; review each one, then run ingest rules test" if total else "")
+    )
 
 
 class _progress:

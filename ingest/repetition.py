@@ -1,11 +1,15 @@
 """Repetition across a batch: a line that recurs verbatim in several articles of one site is
 that site's boilerplate (the signal behind CCNet's and RefinedWeb's line deduplication).
 
-`ingest clean` and `ingest fetch`, once every article of the batch is cleaned
-(`ingest.pipeline.remove_repeated`): an article holding repeated lines is cleaned again with
-one more rule, `repeated-line`, scoped to its site, so that the lines leave through the engine
-like any rule's removal (raw line numbers and offsets, the guard) and its record names the
-other articles that hold each line (`evidence`).
+Two uses, one count:
+
+- `ingest clean` and `ingest fetch`, once every article of the batch is cleaned
+  (`ingest.pipeline.remove_repeated`): an article holding repeated lines is cleaned again with
+  one more rule, `repeated-line`, scoped to its site, so that the lines leave through the engine
+  like any rule's removal (raw line numbers and offsets, the guard) and its record names the
+  other articles that hold each line (`evidence`).
+- `ingest rules suggest`: the same lines as proposed site rules for `rules/sites/<domain>.toml`,
+  with examples from the corpus, for a person to review and commit.
 
 What counts:
 
@@ -26,7 +30,9 @@ from __future__ import annotations
 
 import functools
 import json
-from collections import defaultdict
+import re
+import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -40,16 +46,21 @@ from ingest.rules import Examples, Rule, Ruleset
 
 RULE_ID = "repeated-line"
 # Not one of the rule files' categories: what the line is (a promo, a tagline, a menu) is not
-# known, only that the site prints it on many pages.
+# known, only that the site prints it on many pages. `ingest rules suggest` proposes
+# `navigation` for a person to correct.
 CATEGORY = "boilerplate"
 WHY = (
     "A line found verbatim in several articles of this site (each a different story): the "
     "site's boilerplate, not one article's text."
 )
+SUGGESTED_CATEGORY = "navigation"
 # Horizontal space as the rule files write it: after normalisation it is every character
 # str.split() splits a line on.
 _SPACE = r"[\pZ\t]"
 _RE2_SPECIAL = frozenset("\\.^$|?*+()[]{}")
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”»’)]*\s+")
+_SLUG_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,9 @@ class Article:
     lines: tuple[str, ...]  # normalised, non-blank, in order (repeated-line's last)
     language: str | None = None
     held_back: tuple[str, ...] = ()  # the rules its record says the guard held back
+    # The lines as the body has them (edges stripped), where one differs from its normalised
+    # form (a no-break space, a double space): suggested rules match them as written.
+    written: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,13 +108,21 @@ def body_lines(text: str) -> list[str]:
     return [n for n in (normalise(line) for line in text.split("\n")) if n]
 
 
+def _written(text: str) -> list[tuple[str, str]]:
+    """(normalised, as written) for the lines of `text` whose two forms differ."""
+    pairs = ((normalise(line), line.strip()) for line in text.split("\n"))
+    return [(n, w) for n, w in pairs if n and n != w]
+
+
 def article_from_record(key: str, meta: Mapping[str, Any], body: str) -> Article:
     """An article from its record and its `.txt` body: the body's lines and the lines
     `repeated-line` removed, which it held before repetition."""
     lines = body_lines(body)
+    written = _written(body)
     for entry in meta.get("removed", []):
         if entry.get("rule") == RULE_ID and entry.get("stage") == "text":
             lines += body_lines(str(entry.get("text", "")))
+            written += _written(str(entry.get("text", "")))
     site = meta.get("site")
     language = meta.get("language")
     held = tuple(sorted({str(h.get("rule")) for h in meta.get("held_back", [])}))
@@ -110,6 +132,7 @@ def article_from_record(key: str, meta: Mapping[str, Any], body: str) -> Article
         tuple(lines),
         language if isinstance(language, str) else None,
         held,
+        tuple(dict.fromkeys(written)),
     )
 
 
@@ -224,6 +247,17 @@ def _words_pattern(line: str) -> str:
     return f"{_SPACE}+".join(_escape(word) for word in line.split())
 
 
+def readable_pattern(written: str) -> str:
+    """The pattern a person would write for a line as written: single spaces as spaces,
+    other runs of space (a no-break space, a tab, two spaces) as `[\\pZ\\t]+`."""
+    parts = re.split(r"(\s+)", written.strip())
+    inner = "".join(
+        (" " if part == " " else f"{_SPACE}+") if i % 2 else _escape(part)
+        for i, part in enumerate(parts)
+    )
+    return f"^{_SPACE}*{inner}{_SPACE}*$"
+
+
 def _escape(text: str) -> str:
     return "".join("\\" + ch if ch in _RE2_SPECIAL else ch for ch in text)
 
@@ -279,3 +313,190 @@ def add_evidence(meta: dict[str, Any], repeats: Repeats) -> dict[str, Any]:
         count, keys = evidence.get(normalise(entry["text"]), (0, ()))
         entry["evidence"] = {"articles": count, "keys": list(keys)}
     return meta
+
+
+# ---- ingest rules suggest ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Proposed rules for one site: TOML for `rules/sites/<site>.toml`."""
+
+    site: str
+    toml: str
+    rules: int
+    articles: int  # the site's articles read
+    skipped: tuple[str, ...] = ()  # lines not proposed, each with the reason
+
+
+def suggest(
+    articles: Sequence[Article],
+    ruleset: Ruleset,
+    options: RepetitionOptions | None = None,
+    *,
+    sites: Sequence[str] = (),
+    category: str = SUGGESTED_CATEGORY,
+) -> list[Suggestion]:
+    """Site rules from the repeated lines of `articles`: one rule a line, its pattern the line
+    whole, `examples.remove` the line as the corpus has it, `examples.keep` the site's own
+    article sentences that share most words with it. Lines a rule already scoped to the site
+    removes are not proposed again. Every proposed rule loads and passes its examples (checked
+    here: a keep example that fails is dropped, a rule without one is not proposed)."""
+    options = options or RepetitionOptions()
+    found = find_repeated(articles, options)
+    by_site: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        if article.site is not None:
+            by_site[article.site].append(article)
+    taken = {rule.id for rule in ruleset.rules}
+    out: list[Suggestion] = []
+    for site, lines in found.items():
+        if sites and site not in sites:
+            continue
+        group = sorted(by_site[site], key=lambda a: a.key)
+        texts, skipped = _site_rules(site, lines, group, ruleset, taken, category)
+        header = (
+            f"# rules/sites/{site}.toml: proposed by `ingest rules suggest` from {len(group)} "
+            f"articles of {site}.\n# Each rule is a line found verbatim in "
+            f"{options.min_articles} or more of them (different stories). Review each one: "
+            "drop\n# what is article text, set the category and the why, then run "
+            "`ingest rules test`.\n"
+        )
+        out.append(Suggestion(site, header + "".join(texts), len(texts), len(group), skipped))
+    return out
+
+
+def _site_rules(
+    site: str,
+    lines: Mapping[str, tuple[str, ...]],
+    group: Sequence[Article],
+    ruleset: Ruleset,
+    taken: set[str],
+    category: str,
+) -> tuple[list[str], tuple[str, ...]]:
+    from ingest.engine import clean
+    from ingest.rulecheck import rule_problems
+    from ingest.rules import rules_from_toml
+
+    own = [r.id for r in ruleset.rules if r.sites and r.applies_to(site)]
+    site_rules = ruleset.only(*own)
+    sentences = _sentences_of(group, lines)
+    languages = {a.key: a.language for a in group}
+    written: dict[str, str] = {}
+    for article in group:
+        for line, as_written in article.written:
+            written.setdefault(line, as_written)
+    texts: list[str] = []
+    skipped: list[str] = []
+    # the lines most articles hold first
+    for line in sorted(lines, key=lambda ln: (-len(lines[ln]), ln)):
+        if own and not clean(line, site_rules, site=site).text:
+            skipped.append(f"{line!r}: a rule of the site already removes it")
+            continue
+        rule_id = _unique_id(site, line, taken)
+        keep = _keep_examples(line, sentences)
+        held = Counter(lang for k in lines[line] if (lang := languages.get(k)) and lang != "und")
+        language = held.most_common(1)[0][0] if held else "*"
+        while True:
+            text = _rule_toml(
+                rule_id, category, site, written.get(line, line), lines[line], language, keep
+            )
+            alone = rules_from_toml(text, f"{site}.toml")
+            problems = rule_problems(alone.get(rule_id), alone)
+            failing = [k for k in keep if any(repr(k) in p for p in problems)]
+            if not problems or not failing or len(failing) == len(keep):
+                break
+            keep = [k for k in keep if k not in failing]
+        if problems:
+            skipped.append(f"{line!r}: its rule fails its examples ({problems[0]})")
+            continue
+        taken.add(rule_id)
+        texts.append(text)
+    return texts, tuple(skipped)
+
+
+def _rule_toml(
+    rule_id: str,
+    category: str,
+    site: str,
+    line: str,
+    holders: Sequence[str],
+    language: str,
+    keep: Sequence[str],
+) -> str:
+    def s(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+    pattern = readable_pattern(line)
+    if "'''" in pattern:  # TOML's literal strings cannot hold it
+        pattern = pattern.replace("'", r"\x27")
+    shown = ", ".join(holders[:5]) + (f" and {len(holders) - 5} more" if len(holders) > 5 else "")
+    why = (
+        f"A line {site} prints in {len(holders)} articles (different stories): the site's "
+        "boilerplate, not one article's text."
+    )
+    return (
+        f"\n# in {len(holders)} articles: {shown}\n"
+        "[[rule]]\n"
+        f"id = {s(rule_id)}\n"
+        f"category = {s(category)}\n"
+        f"why = {s(why)}\n"
+        f"languages = [{s(language)}]\n"
+        f"sites = [{s(site)}]\n"
+        f"pattern = '''{pattern}'''\n"
+        f"examples.remove = [{s(line)}]\n"
+        f"examples.keep = [{', '.join(s(k) for k in keep)}]\n"
+    )
+
+
+def _unique_id(site: str, line: str, taken: set[str]) -> str:
+    words = _slug(line).split("-")[:_SLUG_WORDS]
+    base = f"{_slug(site)}-{'-'.join(w for w in words if w) or 'line'}"
+    rule_id, n = base, 1
+    while rule_id in taken:
+        n += 1
+        rule_id = f"{base}-{n}"
+    return rule_id
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _sentences_of(group: Sequence[Article], repeated: Mapping[str, object]) -> list[str]:
+    """The sentences of the site's article text: lines no other story repeats, split at
+    sentence ends, those of six words or more that end as a sentence does."""
+    found: dict[str, None] = {}
+    for article in group:
+        for line in article.lines:
+            if line in repeated:
+                continue
+            for sentence in _SENTENCE_END.split(line):
+                sentence = sentence.strip()
+                if len(sentence.split()) >= 6 and sentence[-1:] in '.!?…"”»’)':
+                    found.setdefault(sentence)
+    return list(found)
+
+
+def _keep_examples(line: str, sentences: Sequence[str], n: int = 2) -> list[str]:
+    """The `n` sentences sharing most words (four letters or more) with `line`; the site's
+    first sentence when none shares any (a rule needs a keep example)."""
+    words = _words(line)
+    scored = [
+        (-len(words & _words(s)), len(s), i, s)
+        for i, s in enumerate(sentences)
+        if normalise(s) != line
+    ]
+    picked = [s for score, _, _, s in sorted(scored)[:n] if score < 0]
+    if picked:
+        return picked
+    return [scored[0][3]] if scored else [_FALLBACK_KEEP]
+
+
+# for a site whose articles have no sentence left but their repeated lines
+_FALLBACK_KEEP = "The council will meet again on Monday to vote on the budget."
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if len(w) >= 4}

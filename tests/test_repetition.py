@@ -1,4 +1,5 @@
-"""Lines repeated across a site's articles: removed after the batch, with evidence."""
+"""Lines repeated across a site's articles: removed after the batch, with evidence; proposed
+as site rules by `ingest rules suggest`."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from ingest import BatchOptions, Ruleset, clean_paths, rules_from_toml
+from ingest import BatchOptions, Ruleset, clean_paths, load_ruleset, rules_from_toml
 from ingest.audit import audit
 from ingest.fetch import fetch_urls, url_key
 from ingest.inputs import Document
@@ -25,14 +26,18 @@ from ingest.repetition import (
     Repeats,
     RepetitionOptions,
     find_repeated,
+    read_articles,
+    suggest,
 )
 from ingest.review import view_article
+from ingest.rulecheck import example_problems
 
-from .helpers import fetch_options, run_ingest
+from .helpers import ROOT, fetch_options, run_ingest
 from .repetition_corpus import (
     COURIER,
     COURIER_LINES,
     CROSS_LINE,
+    GAZETTE,
     GAZETTE_LINES,
     PAIR_LINE,
     courier_pages,
@@ -249,6 +254,81 @@ def test_repeated_lines_never_cost_an_article_another_rules_removal() -> None:
     assert [h.rule for h in result.held_back] == [RULE_ID]
     assert all(line in result.text for line in lines) and "PROMO" not in result.text
     assert not any("evidence" in r for r in meta["removed"])
+
+
+def test_suggested_rules_load_and_pass_their_examples(
+    corpus: tuple[Path, Path], ruleset: Ruleset
+) -> None:
+    _, out = corpus
+    articles, notes = read_articles([out])
+    assert not notes and len(articles) == 14
+    found = {s.site: s for s in suggest(articles, ruleset)}
+    assert sorted(found) == [GAZETTE, COURIER]
+    for site, lines in ((COURIER, COURIER_LINES), (GAZETTE, GAZETTE_LINES)):
+        rules = rules_from_toml(found[site].toml, f"{site}.toml")
+        assert not example_problems(rules)
+        assert sorted(r.examples.remove[0] for r in rules.rules) == sorted(lines)
+        body = " ".join(_body(out, a.key) for a in articles if a.site == site)
+        for rule in rules.rules:
+            assert rule.sites == (site,) and rule.category == "navigation"
+            assert rule.languages == ("en",) if site == COURIER else ("fr",)
+            # keep examples: the site's own sentences, sharing words with the line
+            for keep in rule.examples.keep:
+                assert keep in body
+    # nothing that is not a site's boilerplate is proposed
+    text = found[COURIER].toml + found[GAZETTE].toml
+    assert PAIR_LINE not in text and CROSS_LINE not in text
+    assert not any(p in text for p in fire_paragraphs()[-1])
+
+
+def test_suggested_rules_match_lines_as_the_articles_print_them(ruleset: Ruleset) -> None:
+    written = "Lire aussi\u00a0: nos enquêtes sur la métropole (2/3)"
+    line = " ".join(written.split())
+    articles = [
+        Article(k, "x.fr", (_PROSE[i], line), "fr", written=((line, written),))
+        for i, k in enumerate("abc")
+    ]
+    (found,) = suggest(articles, ruleset)
+    rules = rules_from_toml(found.toml)
+    (rule,) = rules.rules
+    assert rule.examples.remove == (written,) and rule.pattern is not None
+    assert "aussi[\\pZ\\t]+: nos" in rule.pattern and "\\(2/3\\)" in rule.pattern
+    assert not example_problems(rules)
+    # no sentence shares a word with the line: the site's first sentence
+    assert rule.examples.keep == (_PROSE[0],)
+
+
+def test_rules_suggest_writes_site_files_that_the_ruleset_loads(
+    corpus: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, out = corpus
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    printed = run_ingest("rules", "suggest", str(out), "--rules", str(rules), cwd=tmp_path)
+    assert printed.returncode == 0, printed.stderr.decode()
+    assert not list((rules / "sites").glob("*.com.toml"))  # printed, not written
+    assert rules_from_toml(printed.stdout.decode(), "printed.toml").rules
+    written = run_ingest(
+        "rules", "suggest", str(out), "--rules", str(rules), "--write", str(rules / "sites"),
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert written.returncode == 0, written.stderr.decode()
+    assert (rules / "sites" / f"{COURIER}.toml").is_file()
+    tested = run_ingest("rules", "test", "--rules", str(rules), cwd=tmp_path)
+    assert tested.returncode == 0, tested.stderr.decode()
+    loaded = load_ruleset(rules)
+    assert sum(r.sites == (COURIER,) for r in loaded.rules) == len(COURIER_LINES)
+    # once the site's rules are there, its lines are not proposed again
+    again = run_ingest("rules", "suggest", str(out), "--rules", str(rules), cwd=tmp_path)
+    assert again.returncode == 0 and not again.stdout.strip(), again.stdout.decode()
+    assert b"a rule of the site already removes it" in again.stderr
+
+
+def test_rules_suggest_says_when_a_folder_holds_no_records(tmp_path: Path) -> None:
+    write_pastes(tmp_path / "raw")
+    done = run_ingest("rules", "suggest", "raw", cwd=tmp_path)
+    assert done.returncode == 2
+    assert b"no ingest records in raw" in done.stderr and b"ingest clean" in done.stderr
 
 
 @pytest.fixture
