@@ -249,8 +249,12 @@ def remove_repeated(
     its site's `repeated-line` rule and written again. The outcomes of those articles.
     """
     repetition = options.repetition or RepetitionOptions()
+    # the batch's own records first: without a site among them (pasted text), nothing to do
+    batch, _ = read_articles(options.out_dir / f"{key}.json" for key in sorted(done))
+    sites = {a.site for a in batch if a.site is not None}
+    if not sites:
+        return []
     articles, _ = read_articles([options.out_dir])
-    sites = {a.site for a in articles if a.key in done}
     repeated = find_repeated((a for a in articles if a.site in sites), repetition)
     tasks: list[tuple[Path, str, Repeats | None]] = []
     for article in sorted(articles, key=lambda a: (a.site or "", a.key)):
