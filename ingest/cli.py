@@ -28,7 +28,8 @@ from ingest.pipeline import (
     clean_text,
     default_jobs,
 )
-from ingest.rules import Ruleset, load_ruleset
+from ingest.repetition import SUGGESTED_CATEGORY, RepetitionOptions
+from ingest.rules import CATEGORIES, Ruleset, load_ruleset
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -82,6 +83,18 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON f
 url_option = click.option(
     "--url", default=None, help="The original address of a single saved page."
 )
+min_repeats_option = click.option(
+    "--min-repeats",
+    type=click.IntRange(min=0),
+    default=RepetitionOptions().min_articles,
+    show_default=True,
+    help="Remove a line found verbatim in this many articles of one site (different stories), "
+    "in the batch or already in --out (0: keep them).",
+)
+
+
+def _repetition(min_repeats: int) -> RepetitionOptions | None:
+    return RepetitionOptions(min_articles=min_repeats) if min_repeats else None
 
 
 def _load(rules_dir: Path | None) -> Ruleset:
@@ -147,6 +160,7 @@ def cli() -> None:
 )
 @doc_timeout_option
 @url_option
+@min_repeats_option
 @rules_option
 def clean_command(
     paths: tuple[Path, ...],
@@ -155,6 +169,7 @@ def clean_command(
     max_bytes: int,
     doc_timeout: float,
     url: str | None,
+    min_repeats: int,
     rules_dir: Path | None,
 ) -> None:
     """Clean text files and saved pages (default: raw/ into clean/).
@@ -190,6 +205,7 @@ def clean_command(
         doc_timeout=doc_timeout or None,
         read=ReadOptions(max_bytes=max_bytes),
         url=url,
+        repetition=_repetition(min_repeats),
     )
     with _progress("cleaning") as tick:
         report = clean_paths(targets, ruleset, options, on_done=tick)
@@ -198,6 +214,12 @@ def clean_command(
     ok = len(report.outcomes) - len(report.failed)
     held = sum(o.held_back for o in report.outcomes)
     summary = f"cleaned {ok} of {len(report.outcomes)} into {out_dir}/"
+    repeated = [o for o in report.outcomes if o.repeated]
+    if repeated:
+        summary += (
+            f"; {sum(o.repeated for o in repeated)} repeated lines removed from "
+            f"{len(repeated)} articles"
+        )
     if held:
         summary += f"; {held} removals held back (see held_back in the .json)"
     if report.failed:
@@ -274,6 +296,7 @@ def clean_command(
     "--refresh", is_flag=True, help="Fetch URLs already in --raw again (a conditional request)."
 )
 @doc_timeout_option
+@min_repeats_option
 @rules_option
 def fetch_command(
     urls: tuple[str, ...],
@@ -290,6 +313,7 @@ def fetch_command(
     ignore_robots: bool,
     refresh: bool,
     doc_timeout: float,
+    min_repeats: int,
     rules_dir: Path | None,
 ) -> None:
     """Fetch URLs, keep the pages in raw/ and their clean text in clean/."""
@@ -311,7 +335,9 @@ def fetch_command(
         robots=not ignore_robots,
         refresh=refresh,
         raw_dir=raw_dir,
-        batch=BatchOptions(out_dir=out_dir, doc_timeout=doc_timeout or None),
+        batch=BatchOptions(
+            out_dir=out_dir, doc_timeout=doc_timeout or None, repetition=_repetition(min_repeats)
+        ),
     )
     if user_agent:
         options = dataclasses.replace(options, user_agent=user_agent)
@@ -675,6 +701,83 @@ def _print_evidence(out: Console, found: Any) -> None:
     out.print(
         f"{len(found.thin)} generic rules removed text on fewer than {MIN_SITES} sites"
         + (f"; rules the ruleset lacks: {found.unknown}" if found.unknown else "")
+    )
+
+
+@rules_group.command("suggest")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("--site", "sites", multiple=True, help="Only this site (a domain); may be repeated.")
+@min_repeats_option
+@click.option(
+    "--category",
+    type=click.Choice(sorted(CATEGORIES)),
+    default=SUGGESTED_CATEGORY,
+    show_default=True,
+    help="The category the proposed rules get (review each one).",
+)
+@click.option(
+    "--write",
+    "write_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Write <DIR>/<site>.toml per site (appended to a file already there) instead of "
+    "printing; e.g. --write rules/sites.",
+)
+@rules_option
+def rules_suggest(
+    paths: tuple[Path, ...],
+    sites: tuple[str, ...],
+    min_repeats: int,
+    category: str,
+    write_dir: Path | None,
+    rules_dir: Path | None,
+) -> None:
+    """Propose site rules from lines repeated across a site's articles.
+
+    PATHs are folders of clean output (<key>.json and <key>.txt, as `ingest clean` writes
+    them; default clean/) or single records. Prints TOML for rules/sites/<site>.toml, one rule
+    per line found verbatim in --min-repeats or more articles of a site, with examples from
+    the articles; nothing is written under rules/ unless --write says where.
+    """
+    from ingest.output import atomic_write
+    from ingest.repetition import read_articles, suggest
+
+    ruleset = _load(rules_dir)
+    if min_repeats < 2:
+        raise click.UsageError("--min-repeats must be 2 or more for suggestions")
+    articles, notes = read_articles(list(paths) or [Path("clean")])
+    for note in notes:
+        _say("skipped:", "yellow", note)
+    if not articles:
+        where = ", ".join(map(str, paths or [Path("clean")]))
+        raise click.UsageError(
+            f"no ingest records in {where}: clean the articles first (ingest clean PATH "
+            "--out DIR) and suggest from DIR"
+        )
+    options = RepetitionOptions(min_articles=min_repeats)
+    suggestions = suggest(articles, ruleset, options, sites=sites, category=category)
+    out = _stdout()
+    printed = 0
+    for found in suggestions:
+        for line in found.skipped:
+            _say("not proposed:", "yellow", f"{found.site}: {line}")
+        if not found.rules:
+            continue
+        if write_dir is None:
+            out.out(("\n" if printed else "") + found.toml, end="", highlight=False)
+            printed += 1
+            continue
+        target = write_dir / f"{found.site}.toml"
+        before = target.read_text(encoding="utf-8") + "\n" if target.is_file() else ""
+        atomic_write(target, (before + found.toml).encode("utf-8"))
+        _err.print(f"{found.rules} rules written to {target}")
+    total = sum(f.rules for f in suggestions)
+    grouped = sum(1 for a in articles if a.site)
+    sites_with = sum(1 for f in suggestions if f.rules)
+    _err.print(
+        f"{total} rules proposed for {sites_with} site{'' if sites_with == 1 else 's'} from "
+        f"{len(articles)} articles ({grouped} with a site)"
+        + ("; review each one, then run ingest rules test" if total else "")
     )
 
 

@@ -55,6 +55,7 @@ from ingest.pipeline import (
     BatchOptions,
     clean_document,
     default_jobs,
+    remove_repeated,
     render,
     worker_pool,
     worker_ruleset,
@@ -143,8 +144,29 @@ def fetch_urls(
     *,
     on_done: Callable[[FetchOutcome], None] | None = None,
 ) -> list[FetchOutcome]:
-    """Fetch, keep and clean every URL; the outcomes come back in the order of `urls`."""
-    return asyncio.run(_fetch_all(list(urls), ruleset, options or FetchOptions(), on_done))
+    """Fetch, keep and clean every URL; the outcomes come back in the order of `urls`.
+
+    Then, as for `ingest clean`, the lines repeated across a site's articles leave the pages
+    this run cleaned (`ingest.pipeline.remove_repeated`).
+    """
+    options = options or FetchOptions()
+    outcomes = asyncio.run(_fetch_all(list(urls), ruleset, options, on_done))
+    if options.batch.repetition is None:
+        return outcomes
+    batch = dataclasses.replace(options.batch, jobs=options.jobs or default_jobs())
+    pages = {
+        o.key: options.raw_dir / f"{o.key}.html"
+        for o in outcomes
+        if o.key and o.status in ("ok", "completed")
+    }
+    done = {key: (page, display_path(page)) for key, page in pages.items()}
+    failed = {o.source: o.error for o in remove_repeated(done, ruleset, batch) if o.error}
+    return [
+        dataclasses.replace(o, status="failed", error=failed[done[o.key][1]])
+        if o.key in done and done[o.key][1] in failed
+        else o
+        for o in outcomes
+    ]
 
 
 async def _fetch_all(

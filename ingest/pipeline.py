@@ -6,9 +6,9 @@ import json
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +19,17 @@ from ingest.html import ExtractOptions, Page, extract
 from ingest.inputs import Document, ReadOptions, display_path, find_inputs, read_document
 from ingest.metadata import Source, build_metadata
 from ingest.output import atomic_write, remove_stale_temporaries
+from ingest.repetition import (
+    RULE_ID,
+    Repeats,
+    RepetitionOptions,
+    add_evidence,
+    find_repeated,
+    pushes_guard,
+    read_articles,
+    repeats_for,
+    with_repeats,
+)
 from ingest.rules import Ruleset, load_ruleset
 from ingest.workers import Supervisor, out_of_memory
 
@@ -35,6 +46,9 @@ class BatchOptions:
     url: str | None = None  # the address of a single saved page
     read: ReadOptions = field(default_factory=ReadOptions)
     clean: CleanOptions = field(default_factory=CleanOptions)
+    # Lines repeated across a site's articles (in the batch and in out_dir) leave as
+    # `repeated-line` once the batch is cleaned; None: they stay.
+    repetition: RepetitionOptions | None = field(default_factory=RepetitionOptions)
 
 
 @dataclass(frozen=True)
@@ -44,6 +58,7 @@ class Outcome:
     error: str | None = None
     removed: int = 0
     held_back: int = 0
+    repeated: int = 0  # of the removals, the repeated lines
 
     @property
     def ok(self) -> bool:
@@ -129,6 +144,31 @@ def clean_prepared(
     return result, build_metadata(result, prep.source, ruleset.id, prep.page)
 
 
+def clean_repeated(
+    doc: Document,
+    ruleset: Ruleset,
+    repeats: Repeats,
+    options: CleanOptions | None = None,
+    *,
+    url: str | None = None,
+) -> tuple[CleanResult, dict[str, Any]]:
+    """Clean one input again with its site's `repeated-line` rule: its result, and its record
+    with the evidence for each repeated line removed.
+
+    When the repeated lines push the guard to hold back a rule that the first cleaning
+    applied (all large removals together over the share), the article is cleaned as before
+    and the repeated lines are what is held back.
+    """
+    prep = prepare_document(doc, ruleset, url=url)
+    result, meta = clean_prepared(prep, with_repeats(ruleset, repeats), options)
+    if pushes_guard(result, repeats):
+        held = tuple(h for h in result.held_back if h.rule == RULE_ID)
+        result, _ = clean_prepared(prep, ruleset, options)
+        result = replace(result, held_back=(*result.held_back, *held))
+        meta = build_metadata(result, prep.source, ruleset.id, prep.page)
+    return result, add_evidence(meta, repeats)
+
+
 def site_of(url: str | None) -> str | None:
     """The domain of a URL, without a leading www; None for an address without one (or one
     that does not parse: a hand-edited record, a `--url` typed wrong).
@@ -199,10 +239,15 @@ def clean_paths(
         todo.append((path, source))
     remove_stale_temporaries(options.out_dir)
     try:
-        for outcome in _run(todo, ruleset, options):
+        for outcome in _run([(path, source, None) for path, source in todo], ruleset, options):
             outcomes.append(outcome)
             if on_done:
                 on_done(outcome)
+        if options.repetition is not None:
+            inputs = {source: path for path, source in todo}
+            done = {o.key: (inputs[o.source], o.source) for o in outcomes if o.ok and o.key}
+            again = {o.source: o for o in remove_repeated(done, ruleset, options)}
+            outcomes = [again.get(o.source, o) for o in outcomes]
     finally:
         # a worker stopped at its deadline may have been writing
         remove_stale_temporaries(options.out_dir)
@@ -211,22 +256,50 @@ def clean_paths(
     return BatchReport(tuple(outcomes))
 
 
+def remove_repeated(
+    done: Mapping[str, tuple[Path, str]], ruleset: Ruleset, options: BatchOptions
+) -> list[Outcome]:
+    """The batch's second phase: the lines repeated across a site's articles leave them.
+
+    `done` maps the key of each article the batch wrote to its input (path, source). The
+    lines are counted over every record in `options.out_dir` (the batch's, just written, and
+    those earlier runs left); each article of the batch that holds one is cleaned again with
+    its site's `repeated-line` rule and written again. The outcomes of those articles.
+    """
+    repetition = options.repetition or RepetitionOptions()
+    # the batch's own records first: without a site among them (pasted text), nothing to do
+    batch, _ = read_articles(options.out_dir / f"{key}.json" for key in sorted(done))
+    sites = {a.site for a in batch if a.site is not None}
+    if not sites:
+        return []
+    articles, _ = read_articles([options.out_dir])
+    repeated = find_repeated((a for a in articles if a.site in sites), repetition)
+    tasks: list[tuple[Path, str, Repeats | None]] = []
+    for article in sorted(articles, key=lambda a: (a.site or "", a.key)):
+        if article.key not in done or article.site not in repeated:
+            continue
+        repeats = repeats_for(article, repeated[article.site], repetition)
+        if repeats is not None:
+            tasks.append((*done[article.key], repeats))
+    return list(_run(tasks, ruleset, options))
+
+
 def _run(
-    todo: list[tuple[Path, str]], ruleset: Ruleset, options: BatchOptions
+    todo: Sequence[tuple[Path, str, Repeats | None]], ruleset: Ruleset, options: BatchOptions
 ) -> Iterator[Outcome]:
-    """Each (path, source)'s outcome, as the inputs finish."""
+    """Each (path, source, repeats)'s outcome, as the inputs finish."""
     if not todo:
         return
     jobs = max(1, min(options.jobs, len(todo)))
     pool = worker_pool(ruleset, jobs, options.doc_timeout)
     if pool is None:
-        for path, _ in todo:
-            yield _clean_one(path, ruleset, options)
+        for path, _, repeats in todo:
+            yield _clean_one(path, ruleset, options, repeats)
         return
     with pool:
         futures = {
-            pool.submit(_clean_in_worker, path, options, name=source): source
-            for path, source in todo
+            pool.submit(_clean_in_worker, path, options, repeats, name=source): source
+            for path, source, repeats in todo
         }
         for future in as_completed(futures):
             source = futures[future]
@@ -277,15 +350,22 @@ def worker_ruleset() -> Ruleset:
     return _WORKER_RULES
 
 
-def _clean_in_worker(path: Path, options: BatchOptions) -> Outcome:
-    return _clean_one(path, worker_ruleset(), options)
+def _clean_in_worker(path: Path, options: BatchOptions, repeats: Repeats | None) -> Outcome:
+    return _clean_one(path, worker_ruleset(), options, repeats)
 
 
-def _clean_one(path: Path, ruleset: Ruleset, options: BatchOptions) -> Outcome:
+def _clean_one(
+    path: Path, ruleset: Ruleset, options: BatchOptions, repeats: Repeats | None = None
+) -> Outcome:
+    """Clean one input into `options.out_dir`; with `repeats`, again with its site's
+    repeated lines (the batch's second phase)."""
     source = display_path(path)
     try:
         doc = read_document(path, options.read)
-        result, meta = clean_document(doc, ruleset, options.clean, url=options.url)
+        if repeats is None:
+            result, meta = clean_document(doc, ruleset, options.clean, url=options.url)
+        else:
+            result, meta = clean_repeated(doc, ruleset, repeats, options.clean, url=options.url)
         text, meta_bytes = render(result, meta)
         write_outputs(options.out_dir, doc.key, text, meta_bytes)
     except IngestError as exc:
@@ -301,7 +381,11 @@ def _clean_one(path: Path, ruleset: Ruleset, options: BatchOptions) -> Outcome:
     except Exception as exc:  # never foreseen: that input's error, not the batch's end
         return Outcome(source, error=str(InternalError.of(source, exc)))
     return Outcome(
-        source, key=doc.key, removed=len(result.removals), held_back=len(result.held_back)
+        source,
+        key=doc.key,
+        removed=len(result.removals),
+        held_back=len(result.held_back),
+        repeated=sum(r.rule == RULE_ID for r in result.removals),
     )
 
 

@@ -43,6 +43,7 @@ CATEGORY_COLOURS: dict[str, str] = {
     "language": "#f7b6d2",
     "comments": "#dbdb8d",
     "contact": "#9edae5",
+    "boilerplate": "#e7ba52",  # lines repeated across a site's articles (ingest.repetition)
 }
 DEFAULT_COLOUR = "#ff9896"
 
