@@ -15,10 +15,11 @@ itself) beside ingest (the clean text):
   the output (a `without` snippet the paste does not hold does not count);
 - words removed from `with` paragraphs: of the words on paste lines that hold a `with`
   snippet, the share a removal took out (a false positive's cost, in words);
-- title: ingest's `result.title` against the page's og:title / <title> (right when equal,
-  whitespace-normalised and case-folded, to the whole title or one of its parts split at
-  " | ", " - ", " – ", " — ", " · ", " :: "); precision is right titles of titles given,
-  recall right titles of the pages whose paste holds the page's title as a line;
+- title: ingest's `result.title` against the page's og:title / <title> / <h1> (right when
+  equal, whitespace-normalised and case-folded, to the whole title or one of its parts split
+  at " | ", " - ", " – ", " — ", " · ", " :: ", " » ", " / "); precision is right titles
+  of titles given, recall right titles of the pages whose paste holds the page's title as a
+  line;
 
 per language (langdetect on the paste, as ingest detects it) and per rule that took a
 snippet out. Snippets match as in bench/devset.py: whitespace-normalised substrings.
@@ -307,7 +308,8 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|·|::|»|/)\s+")
 
 
 def page_titles(html: str) -> list[str]:
-    """The page's og:title and <title>, and their parts between title separators."""
+    """The page's titles: og:title and <title>, and their parts between title separators, and
+    the headline the page prints, its <h1> (which sites often word apart from <title>)."""
     doc = parse(html)
     found: list[str] = []
     for value in doc.xpath("//meta[@property='og:title']/@content | //head/title//text()"):
@@ -315,7 +317,8 @@ def page_titles(html: str) -> list[str]:
         if value:
             found.append(value)
             found.extend(p for p in _TITLE_SEPARATORS.split(value) if p.strip())
-    return list(dict.fromkeys(_norm(t).casefold() for t in found))
+    found.extend(_norm(h1.text_content()) for h1 in doc.xpath("//body//h1"))
+    return list(dict.fromkeys(t.casefold() for t in map(_norm, found) if t))
 
 
 # --- one page --------------------------------------------------------------------------------

@@ -103,6 +103,8 @@ def test_paste_falls_back_to_the_element_holding_the_most_snippets() -> None:
 
 def test_page_titles_and_the_removed_word_share() -> None:
     assert pasted.page_titles(PAGE) == ["big news | the daily", "big news", "the daily"]
+    printed = PAGE.replace("<h1>Big   news</h1>", "<h1>Bigger  news, printed</h1>")
+    assert pasted.page_titles(printed)[-1] == "bigger news, printed"
     text = "Keep this line\nDrop these words here\nother"
     drop = text.index("Drop")
     total, removed = pasted._removed_word_share(
