@@ -59,7 +59,7 @@ def _page(args: tuple[str, dict[str, Any], str]) -> dict[str, Any]:
         page = Page(text="")
     result = clean(
         page.text, _RULES, site=site, headline=page.title, links=page.links,
-        removed_before=page.removed_words,
+        removed_before=page.removed_words, page=True,
     )  # fmt: skip
     removed = [(r.rule, _norm(r.text)) for r in (*page.removals, *result.removals)]
     return {

@@ -249,6 +249,7 @@ def clean(
     headline: str | None = None,
     links: frozenset[str] = frozenset(),
     removed_before: int = 0,
+    page: bool = False,
     options: CleanOptions | None = None,
 ) -> CleanResult:
     """Clean `text` with `ruleset`. `site` (a domain) enables that site's scoped rules.
@@ -258,7 +259,8 @@ def clean(
     and stays in the body (`find_headline`). `links` are the texts of the page's links
     (`ingest.html.link_texts`); pasted text has none. `removed_before` is what earlier stages
     took from the article, in words (a page's selector rules: `Page.removed_words`): the guard
-    judges them and this text's removals together.
+    judges them and this text's removals together. `page` says the text was extracted from a
+    page, not pasted: the rules whose `inputs` leave out its kind do not run.
     """
     options = options or CleanOptions()
     together: list[HeldBack] = []
@@ -272,6 +274,7 @@ def clean(
             headline=headline,
             links=links,
             removed_before=removed_before,
+            kind="page" if page else "text",
             options=options,
             disabled=frozenset(h.rule for h in together),
         )
@@ -288,6 +291,7 @@ def _clean(
     headline: str | None,
     links: frozenset[str],
     removed_before: int,
+    kind: str,
     options: CleanOptions,
     disabled: frozenset[str],
 ) -> tuple[CleanResult, list[HeldBack]]:
@@ -300,7 +304,7 @@ def _clean(
         lines.append(_Line(number, ((offset, offset + len(line)),), line))
         offset += len(line) + 1
     line_words = [_words(line.text) for line in lines]
-    rules = [r for r in ruleset.rules if r.applies_to(site)]
+    rules = [r for r in ruleset.rules if r.applies_to(site) and kind in r.inputs]
     pattern_rules = [(i, r) for i, r in enumerate(rules) if r.scope in PATTERN_SCOPES]
     builtin_rules = [(i, r) for i, r in enumerate(rules) if r.scope in BUILTIN_SCOPES]
     shape_rules = [(i, r) for i, r in enumerate(rules) if r.shape is not None]

@@ -134,6 +134,7 @@ def clean_prepared(
         headline=page.title if page else None,
         links=page.links if page else frozenset(),
         removed_before=page.removed_words if page else 0,
+        page=page is not None,
         options=options,
     )
     if prep.page is not None and not result.text:

@@ -61,6 +61,7 @@ def rule_problems(rule: Rule, ruleset: Ruleset) -> list[str]:
 def _check_rule(rule: Rule, ruleset: Ruleset) -> Iterator[str]:
     alone = ruleset.only(rule.id)
     site = rule.sites[0] if rule.sites else None
+    page = "text" not in rule.inputs  # an example stands for a text the rule cleans
     for example in rule.examples.remove:
         if rule.scope == "html":
             stripped, removals, *_ = remove_elements(_FILLER + example, alone, site=site)
@@ -68,7 +69,7 @@ def _check_rule(rule: Rule, ruleset: Ruleset) -> Iterator[str]:
                 yield f"did not remove the HTML example {example!r}"
             continue
         text, links = _example_text(rule, example)
-        result = clean(text, alone, site=site, links=links, options=_NO_GUARD)
+        result = clean(text, alone, site=site, links=links, page=page, options=_NO_GUARD)
         if result.text:
             yield f"left {result.text!r} of the remove example {example!r}"
     for example in rule.examples.keep:
@@ -79,7 +80,7 @@ def _check_rule(rule: Rule, ruleset: Ruleset) -> Iterator[str]:
             texts = [r.text for r in removals]
         else:
             text, links = _example_text(rule, example)
-            result = clean(text, alone, site=site, links=links, options=_NO_GUARD)
+            result = clean(text, alone, site=site, links=links, page=page, options=_NO_GUARD)
             texts = [r.text for r in result.removals]
         if texts:
             yield f"removed {texts!r} from the keep example {example!r}"
@@ -90,7 +91,9 @@ def _check_rule(rule: Rule, ruleset: Ruleset) -> Iterator[str]:
 def _check_case(rule: Rule, case: Case, ruleset: Ruleset) -> Iterator[str]:
     site = rule.sites[0] if rule.sites else None
     text, links = _example_text(rule, case.text)
-    got = clean(text, ruleset.only(rule.id), site=site, links=links, options=_NO_GUARD).text
+    alone = ruleset.only(rule.id)
+    page = "text" not in rule.inputs
+    got = clean(text, alone, site=site, links=links, page=page, options=_NO_GUARD).text
     want = clean(case.clean, ruleset.only()).text  # the same blank-line normalisation
     if got != want:
         yield f"turned {case.text!r} into {got!r}, not {want!r}"

@@ -38,6 +38,7 @@ PATTERN_SCOPES: frozenset[str] = frozenset({"line", "span", "block", "tail"})
 BUILTIN_SCOPES: frozenset[str] = frozenset({"repeated-headline", "foreign-language", "link-tail"})
 HTML_SCOPE = "html"
 SHAPE_SCOPE = "shape"
+INPUTS = ("text", "page")
 
 CATEGORIES: frozenset[str] = frozenset(
     {
@@ -56,6 +57,7 @@ _RULE_KEYS = frozenset(
     {
         "id", "category", "why", "languages", "sites", "scope", "pattern", "end",
         "max_lines", "within", "facts", "examples", "selectors", "max_words", "shape",
+        "inputs",
     }
 )  # fmt: skip
 _EXAMPLE_KEYS = frozenset({"remove", "keep", "cases"})
@@ -132,6 +134,8 @@ class Rule:
     selectors: tuple[str, ...] = ()
     max_words: int | None = _DEFAULT_MAX_WORDS  # html: prose outside links an element may hold
     shape: Shape | None = None  # shape: what the lines look like
+    # Which texts the rule cleans: pasted "text", the text extracted from a "page", or both.
+    inputs: tuple[str, ...] = INPUTS
     max_lines: int = _DEFAULT_MAX_LINES
     within: Window | None = None
     facts: tuple[tuple[str, FactValue], ...] = ()
@@ -395,6 +399,11 @@ def _parse_rule(where: str, index: int, rec: Mapping[str, Any], defines: Mapping
     sites = tuple(
         s.lower().removeprefix("www.") for s in _str_tuple(rec.get("sites", ()), fail, "sites")
     )
+    inputs = _str_tuple(rec.get("inputs", INPUTS), fail, "inputs")
+    if not inputs or set(inputs) - set(INPUTS):
+        raise fail(f"bad inputs {list(inputs)!r}", 'write inputs = ["text"], ["page"] or both')
+    if scope == HTML_SCOPE and "inputs" in rec:
+        raise fail("'inputs' given", "an html rule cleans pages only; remove it")
 
     pattern = rec.get("pattern")
     end = rec.get("end")
@@ -449,6 +458,7 @@ def _parse_rule(where: str, index: int, rec: Mapping[str, Any], defines: Mapping
         selectors=selectors,
         max_words=max_words,
         shape=shape,
+        inputs=tuple(i for i in INPUTS if i in inputs),
         pattern=pattern,
         end=end,
         max_lines=max_lines,

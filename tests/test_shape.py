@@ -158,3 +158,19 @@ examples.keep = ["y"]
 def test_shipped_shape_rules_load(tmp_path: Path) -> None:
     shipped = [r for r in load_ruleset().rules if r.scope == "shape"]
     assert all(r.shape is not None for r in shipped)
+
+
+def test_inputs_limits_a_rule_to_pasted_text_or_to_pages() -> None:
+    text_only = shape_rule(
+        "words = [1, 8], sentence = false, position = 'end'", 'inputs = ["text"]'
+    )
+    raw = "\n\n".join(PROSE) + "\n\nShare this article"
+    assert clean(raw, text_only).text == "\n\n".join(PROSE)
+    assert not clean(raw, text_only, page=True).removals
+    page_only = shape_rule(
+        "words = [1, 8], sentence = false, position = 'end'", 'inputs = ["page"]'
+    )
+    assert not clean(raw, page_only).removals
+    assert clean(raw, page_only, page=True).text == "\n\n".join(PROSE)
+    with pytest.raises(RuleError, match="bad inputs"):
+        shape_rule("words = [1, 8]", 'inputs = ["paper"]')
