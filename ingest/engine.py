@@ -344,12 +344,19 @@ def _clean(
         if changed_a:
             current = _Pass(lines)
         candidates = [c for i, r in textual for c in _builtin(r, i, current, headline, links)]
-        candidates += [c for i, r in shape_rules for c in _shape(r, i, current, neighbours)]
         lines, changed_b = state.apply(current, candidates)
         if changed_b:
             current = _Pass(lines)
         if (changed_a or changed_b) and passes < options.max_passes:
             continue
+        # Shape rules judge what the rules that name their text leave: a line both would take
+        # is credited to the one that names it.
+        candidates = [c for i, r in shape_rules for c in _shape(r, i, current, neighbours)]
+        lines, changed_s = state.apply(current, candidates)
+        if changed_s:
+            current = _Pass(lines)
+            if passes < options.max_passes:
+                continue
         candidates = [
             c for i, r in by_language for c in _foreign(r, i, current, body_language, foreign)
         ]
