@@ -584,12 +584,16 @@ class _Neighbours:
             self.after[i] = last
             last = i if texts[i] else last
 
-    def fit(self, line: int, shape: Shape) -> bool:
-        """Whether the raw lines around raw line `line` (0-based) are what `shape` asks."""
+    def fit(self, first: int, last: int, shape: Shape) -> bool:
+        """Whether the raw lines around the run of raw lines `first`..`last` (0-based) are
+        what `shape` asks: the line before the run (`below`), after it (`above`), either."""
         for side, pattern in shape.compiled:
-            sides = {"beside": ("before", "after"), "above": ("after",), "below": ("before",)}
-            found = (getattr(self, name)[line] for name in sides[side])
-            if not any(n is not None and pattern.search(self.texts[n]) for n in found):
+            ends = {
+                "beside": (self.before[first], self.after[last]),
+                "above": (self.after[last],),
+                "below": (self.before[first],),
+            }[side]
+            if not any(n is not None and pattern.search(self.texts[n]) for n in ends):
                 return False
         return True
 
@@ -614,9 +618,9 @@ def _has_shape(shape: Shape, text: str) -> bool:
 
 
 def _shape(rule: Rule, order: int, p: _Pass, neighbours: _Neighbours) -> Iterable[_Candidate]:
-    """Runs of at least `shape.run` lines in a row that each have the rule's shape, hold a
-    match of its pattern (if it has one) and have the neighbours it asks for, where the rule's
-    position allows."""
+    """Runs of at least `shape.run` lines in a row that each have the rule's shape and hold a
+    match of its pattern (if it has one), where the rule's position allows, between the
+    neighbours it asks for."""
     shape = rule.shape
     assert shape is not None
     content = [i for i, t in enumerate(p.texts) if t]
@@ -644,16 +648,25 @@ def _shape(rule: Rule, order: int, p: _Pass, neighbours: _Neighbours) -> Iterabl
             _in_window(rule, p, i)
             and _has_shape(shape, text)
             and (rule.compiled is None or rule.compiled.search(text) is not None)
-            and neighbours.fit(p.lines[i].number - 1, shape)
         )
         if run and (not fits or k != previous + 1):
-            if len(run) >= shape.run and shape.position != "end":
-                yield _Candidate(rule, order, run[0], run[-1])
+            yield from _shape_run(rule, order, p, run, neighbours, at_end=False)
             run = []
         if fits:
             run.append(i)
         previous = k
-    if len(run) >= shape.run and (shape.position != "end" or run[-1] == content[-1]):
+    yield from _shape_run(rule, order, p, run, neighbours, at_end=run[-1:] == content[-1:])
+
+
+def _shape_run(
+    rule: Rule, order: int, p: _Pass, run: list[int], neighbours: _Neighbours, *, at_end: bool
+) -> Iterator[_Candidate]:
+    """The run of lines (indices into the pass) as a candidate, if it is one."""
+    shape = rule.shape
+    assert shape is not None
+    if len(run) < shape.run or (shape.position == "end" and not at_end):
+        return
+    if neighbours.fit(p.lines[run[0]].number - 1, p.lines[run[-1]].number - 1, shape):
         yield _Candidate(rule, order, run[0], run[-1])
 
 

@@ -88,7 +88,7 @@ class Window:
 class Shape:
     """What a `scope = "shape"` rule asks of a line and its neighbours (see the README's
     "Rules over the shape of lines"). Every condition must hold; a run is of lines that each
-    meet them, blank lines between not counting."""
+    meet them, blank lines between not counting, and its neighbours are the lines around it."""
 
     words: tuple[int, int] = (1, 1_000_000)  # the line's words, inclusive bounds
     sentence: bool | None = None  # ends like a sentence (. ! ? …), or not; None: either
@@ -99,8 +99,9 @@ class Shape:
     position: Literal["anywhere", "before-prose", "after-prose", "outside-prose", "end"] = (
         "anywhere"
     )
-    # Patterns for the neighbouring lines: the line before or after (beside), the line after
-    # (the line is `above` it), the line before (the line is `below` it); as the text came.
+    # Patterns for the lines around a run (one line, or `run` lines or more): the line before
+    # or after it (beside), the line after it (the run is `above` it), the line before it (the
+    # run is `below` it); lines as the text came, before any rule took them.
     beside: str | None = None
     above: str | None = None
     below: str | None = None

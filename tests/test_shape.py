@@ -74,7 +74,7 @@ def test_before_prose_and_a_text_without_prose() -> None:
 
 
 def test_above_looks_at_the_raw_neighbours_even_when_another_rule_took_them() -> None:
-    caption = shape_rule("words = [2, 20], above = '^(?:Foto|Photo|Bild):'")
+    caption = shape_rule("words = [2, 8], above = '^(?:Foto|Photo|Bild):'")
     credit = rules_from_toml("""
 [[rule]]
 id = "credit"
@@ -91,10 +91,35 @@ examples.keep = ["Fotografie ist eine Kunst."]
     assert sorted(r.rule for r in result.removals) == ["credit", "shaped"]
     # without a credit under it, a line of the same shape stays; so does the paragraph below
     assert not clean(PROSE[0] + "\n\nThe old bridge at dusk\n\n" + PROSE[1], both).removals
-    below = shape_rule("words = [2, 20], below = '^(?:Foto|Photo|Bild):'")
+    below = shape_rule("words = [10, 20], below = '^(?:Foto|Photo|Bild):'")
     assert clean(raw, below).text == PROSE[0] + "\n\nThe old bridge at dusk\n\nFoto: dpa"
-    beside = shape_rule("words = [2, 20], sentence = false, beside = '^(?:Foto|Photo|Bild):'")
+    beside = shape_rule(
+        "words = [2, 20], sentence = false, beside = '^(?:Foto|Photo|Bild):'",
+        "pattern = '^[^:\\n]*[a-z][^:]*$'",
+    )
     assert clean(raw, beside).text == PROSE[0] + "\n\nFoto: dpa\n\n" + PROSE[1]
+
+
+def test_neighbours_are_judged_at_the_ends_of_a_run() -> None:
+    # other articles' headlines under a related-links heading, which a rule has already taken
+    heading = rules_from_toml("""
+[[rule]]
+id = "heading"
+category = "related-links"
+why = "A related-links heading."
+pattern = '^Related stories$'
+examples.remove = ["Related stories"]
+examples.keep = ["Related stories ran on Monday."]
+""")
+    under = shape_rule("words = [2, 12], sentence = false, run = 2, below = '^Related stories$'")
+    both = Ruleset(rules=(*heading.rules, *under.rules), id="t", source="t")
+    raw = "\n\n".join([PROSE[0], "Related stories", *RELATED[:2], PROSE[1]])
+    result = clean(raw, both)
+    assert result.text == "\n\n".join([PROSE[0], PROSE[1]])
+    assert [r.rule for r in result.removals] == ["heading", "shaped"]
+    # the same lines under another heading stay
+    other = raw.replace("Related stories", "What the council decided")
+    assert not clean(other, both).removals
 
 
 def test_case_and_pattern_narrow_the_lines() -> None:
