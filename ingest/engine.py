@@ -648,6 +648,8 @@ def _shape(rule: Rule, order: int, p: _Pass, neighbours: _Neighbours) -> Iterabl
             _in_window(rule, p, i)
             and _has_shape(shape, text)
             and (rule.compiled is None or rule.compiled.search(text) is not None)
+            # a line the neighbour patterns name (the heading over a list) is not in the run
+            and not any(pattern.search(text) for _, pattern in shape.compiled)
         )
         if run and (not fits or k != previous + 1):
             yield from _shape_run(rule, order, p, run, neighbours, at_end=False)

@@ -88,7 +88,8 @@ class Window:
 class Shape:
     """What a `scope = "shape"` rule asks of a line and its neighbours (see the README's
     "Rules over the shape of lines"). Every condition must hold; a run is of lines that each
-    meet them, blank lines between not counting, and its neighbours are the lines around it."""
+    meet them, blank lines between not counting, and its neighbours are the lines around it
+    (a line its neighbour patterns match is a neighbour, never in the run)."""
 
     words: tuple[int, int] = (1, 1_000_000)  # the line's words, inclusive bounds
     sentence: bool | None = None  # ends like a sentence (. ! ? …), or not; None: either

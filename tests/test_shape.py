@@ -117,6 +117,8 @@ examples.keep = ["Related stories ran on Monday."]
     result = clean(raw, both)
     assert result.text == "\n\n".join([PROSE[0], PROSE[1]])
     assert [r.rule for r in result.removals] == ["heading", "shaped"]
+    # alone, the heading stays: a line the neighbour pattern names is never in the run
+    assert clean(raw, under).text == "\n\n".join([PROSE[0], "Related stories", PROSE[1]])
     # the same lines under another heading stay
     other = raw.replace("Related stories", "What the council decided")
     assert not clean(other, both).removals
