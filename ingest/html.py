@@ -49,8 +49,8 @@ _NEVER = frozenset({"html", "body", "main", "article"})
 # the body ("article-lead", "teaser-text", "c-page-intro__copy", "af-chapo", "standfirst",
 # "field-abstract", "perex", "bajada"), in the languages newsrooms name their markup in.
 # Not the looser "excerpt", "description", "summary", "subtitle" or "dek": with them, 22 of
-# the 225 metadata dev-set pages got a deck or blurb its truth leaves out of the body (3
-# without), for 12 more `with` snippets kept on the 990-page dev set (42 instead of 30).
+# the 225 metadata dev-set pages got a deck or blurb its truth leaves out of the body (3 pages
+# with these words only), for 12 more `with` snippets kept on the 990-page dev set (42, not 30).
 _LEAD_WORDS = frozenset(
     {
         "lead", "leadtext", "intro", "introtext", "teaser", "teasertext", "standfirst", "chapo",
