@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ingest import InputError, RuleError, Ruleset, load_ruleset, rules_from_toml
-from ingest.html import Page, extract, remove_elements
+from ingest.html import ExtractOptions, Page, extract, remove_elements
 from ingest.inputs import ReadOptions, read_document
 from ingest.metadata import Source
 from ingest.pipeline import Prepared, clean_document, clean_prepared
@@ -86,6 +86,50 @@ def test_removing_meta_inside_a_paragraph_keeps_the_stripped_extraction(
     text = extract(page, ruleset, url="https://example.org/a").text
     assert "Story 4" in text
     assert "Cem Basman" not in text
+
+
+_LEAD = (
+    "The council agreed the budget on Monday after a long night of talks, and the mayor "
+    "promised the new library would open next spring."
+)
+
+
+def _page_with_lead(lead: str, *, after: str = "") -> str:
+    # a TYPO3-style news page: the lead sits in a "teaser-text" box between the headline and
+    # the body, which trafilatura reads as a teaser of another page and leaves out
+    return (
+        "<html><head><title>Budget agreed | Example Town</title></head><body>"
+        f'<div class="news-single"><h1>Budget agreed</h1>{lead}'
+        f'<div class="news-text-wrap">{_prose("Body", 5)}</div>{after}</div></body></html>'
+    )
+
+
+def test_a_lead_the_extraction_left_out_is_put_back_above_the_body(ruleset: Ruleset) -> None:
+    page = _page_with_lead(f'<div class="teaser-text"><p>{_LEAD}</p></div>')
+    text = extract(page, ruleset, url="https://example.org/a").text
+    assert text.split("\n")[0] == _LEAD
+    assert text.count("promised the new library") == 1 and "Body 4" in text
+    options = ExtractOptions(find_lead=False)
+    assert _LEAD not in extract(page, ruleset, url="https://example.org/a", options=options).text
+
+
+def test_only_a_lead_between_the_headline_and_the_body_comes_back(ruleset: Ruleset) -> None:
+    other = "Another story: the mayor opened the new bridge over the river on a sunny Sunday."
+    pages = [
+        # another article's teaser text, after the body
+        _page_with_lead("", after=f'<div class="teaser"><p class="teaser-text">{other}</p></div>'),
+        # a teaser cut off with an ellipsis, before the body
+        _page_with_lead(f'<p class="teaser-text">{other[:60]}…</p>'),
+        # an author box's intro and a caption, though named like a lead
+        _page_with_lead(f'<div class="author-box"><p class="intro">{other}</p></div>'),
+        _page_with_lead(f'<figure><img src="a.jpg"><figcaption class="lead">{other}</figcaption>'),
+        # a prose class that only contains the word: <div class="shareholder-letter"> kind
+        _page_with_lead(f'<div class="leading-story"><p>{other}</p></div>'),
+    ]
+    without = ExtractOptions(find_lead=False)
+    for page in pages:
+        text = extract(page, ruleset, url="https://example.org/a").text
+        assert text == extract(page, ruleset, url="https://example.org/a", options=without).text
 
 
 def test_extract_gives_text_without_furniture_and_the_page_metadata(ruleset: Ruleset) -> None:
