@@ -74,7 +74,7 @@ def test_metadata_fields_from_a_pasted_article(ruleset: Ruleset) -> None:
     assert meta["ruleset"] == ruleset.id
     assert [r["rule"] for r in meta["removed"]] == [
         "byline-by",
-        "published-line-en",
+        "published-line",
         "paywall-percent-left-en",
     ]
     assert meta["removed"][0]["facts"] == {"author": "Jane Doe"}
