@@ -41,7 +41,8 @@ from typing import Any
 import re2
 
 from ingest.engine import CleanResult
-from ingest.errors import RuleError
+from ingest.errors import InputError, RuleError
+from ingest.inputs import read_json
 from ingest.rules import Examples, Rule, Ruleset
 
 RULE_ID = "repeated-line"
@@ -157,12 +158,12 @@ def read_articles(paths: Iterable[Path]) -> tuple[list[Article], list[str]]:
             if file.name.endswith(".http.json"):  # a fetched page's HTTP record
                 continue
             try:
-                meta = json.loads(file.read_text(encoding="utf-8"))
-                problem = record_problem(meta)
-                if problem is not None:
-                    raise ValueError(problem)
+                meta = read_json(file, record_problem, "ingest record", "clean its input again")
                 data = file.with_suffix(".txt").read_bytes()
-            except (OSError, ValueError) as exc:
+            except InputError as exc:
+                notes.append(f"not used: {exc}")
+                continue
+            except OSError as exc:
                 notes.append(f"{file}: not used ({exc})")
                 continue
             if meta.get("text_sha256") not in (None, hashlib.sha256(data).hexdigest()):
