@@ -216,6 +216,16 @@ class _Pass:
         sizes = (len(line.text.encode()) + 1 for line in self.lines[:-1])
         return list(itertools.accumulate(sizes, initial=0))
 
+    @functools.cached_property
+    def content(self) -> list[int]:
+        """The non-blank lines."""
+        return [i for i, t in enumerate(self.texts) if t]
+
+    @functools.cached_property
+    def prose(self) -> list[int]:
+        """Which of `content` are prose (for shape rules' positions; all of them ask)."""
+        return [k for k, i in enumerate(self.content) if _is_prose(self.texts[i])]
+
     def line_at(self, byte: int) -> int:
         """The line that holds byte `byte` of `data`."""
         return bisect.bisect_right(self.byte_starts, byte) - 1
@@ -623,12 +633,11 @@ def _shape(rule: Rule, order: int, p: _Pass, neighbours: _Neighbours) -> Iterabl
     neighbours it asks for."""
     shape = rule.shape
     assert shape is not None
-    content = [i for i, t in enumerate(p.texts) if t]
+    content, prose = p.content, p.prose
     allowed: Sequence[int]
     if shape.position == "anywhere":
         allowed = range(len(content))
     else:
-        prose = [k for k, i in enumerate(content) if _is_prose(p.texts[i])]
         if not prose:
             return  # a text of no prose has no before or after
         before = range(prose[0])
@@ -679,7 +688,7 @@ def _foreign(
     body_language: Callable[[_Pass], Language],
     foreign: Callable[[str, Language], bool],
 ) -> Iterable[_Candidate]:
-    content = [i for i, t in enumerate(p.texts) if t]
+    content = p.content
     article = body_language(p)
     texts = [p.texts[i] for i in content]
     for lo, hi in foreign_edge_runs(texts, article, lambda line: foreign(line, article)):
