@@ -16,10 +16,10 @@ itself) beside ingest (the clean text):
 - words removed from `with` paragraphs: of the words on paste lines that hold a `with`
   snippet, the share a removal took out (a false positive's cost, in words);
 - title: ingest's `result.title` against the page's og:title / <title> / <h1> (right when
-  equal, whitespace-normalised and case-folded, to the whole title or one of its parts split
-  at " | ", " - ", " – ", " — ", " · ", " :: ", " » ", " / "); precision is right titles
-  of titles given, recall right titles of the pages whose paste holds the page's title as a
-  line;
+  equal, whitespace-normalised, case-folded and without a space before a colon, to the whole
+  title or one of its parts split at " | ", " - ", " – ", " — ", " · ", " :: ", " » ",
+  " / "); precision is right titles of titles given, recall right titles of the pages whose
+  paste holds the page's title as a line;
 
 per language (langdetect on the paste, as ingest detects it) and per rule that took a
 snippet out. Snippets match as in bench/devset.py: whitespace-normalised substrings.
@@ -307,6 +307,12 @@ def paste_of(html: str, snippets: list[str]) -> Paste:
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|·|::|»|/)\s+")
 
 
+def _title_key(title: str) -> str:
+    """What a title is compared by: whitespace-normalised, case-folded, no space before a
+    colon or other closing mark ("Abrechnung : Musik-Stars" is "Abrechnung: Musik-Stars")."""
+    return re.sub(r"\s+([:;,.!?])", r"\1", _norm(title)).casefold()
+
+
 def page_titles(html: str) -> list[str]:
     """The page's titles: og:title and <title>, and their parts between title separators, and
     the headline the page prints, its <h1> (which sites often word apart from <title>)."""
@@ -318,7 +324,7 @@ def page_titles(html: str) -> list[str]:
             found.append(value)
             found.extend(p for p in _TITLE_SEPARATORS.split(value) if p.strip())
     found.extend(_norm(h1.text_content()) for h1 in doc.xpath("//body//h1"))
-    return list(dict.fromkeys(t.casefold() for t in map(_norm, found) if t))
+    return [t for t in dict.fromkeys(map(_title_key, found)) if t]
 
 
 # --- one page --------------------------------------------------------------------------------
@@ -382,9 +388,9 @@ def _page(args: tuple[str, dict[str, Any], str, str | None]) -> dict[str, Any]:
         "without": without,
         "with_words": with_words,
         "with_words_removed": with_removed,
-        "title": _norm(result.title or "").casefold() or None,
+        "title": _title_key(result.title or "") or None,
         "page_titles": titles,
-        "title_in_paste": any(_norm(line).casefold() in titles for line in paste.text.split("\n")),
+        "title_in_paste": any(_title_key(line) in titles for line in paste.text.split("\n")),
     }
 
 

@@ -313,6 +313,7 @@ def _clean(
     for number, line in enumerate(raw.split("\n"), start=1):
         lines.append(_Line(number, ((offset, offset + len(line)),), line))
         offset += len(line) + 1
+    raw_lines = tuple(lines)
     line_words = [_words(line.text) for line in lines]
     rules = [r for r in ruleset.rules if r.applies_to(site) and kind in r.inputs]
     pattern_rules = [(i, r) for i, r in enumerate(rules) if r.scope in PATTERN_SCOPES]
@@ -353,7 +354,8 @@ def _clean(
         lines, changed_a = state.apply(current, candidates)
         if changed_a:
             current = _Pass(lines)
-        candidates = [c for i, r in textual for c in _builtin(r, i, current, headline, links)]
+        own = None if headline else _own_headline(raw_lines, current, state.removals)
+        candidates = [c for i, r in textual for c in _builtin(r, i, current, headline, own, links)]
         lines, changed_b = state.apply(current, candidates)
         if changed_b:
             current = _Pass(lines)
@@ -376,17 +378,41 @@ def _clean(
         current = _Pass(lines)
 
     final = current
-    head = None if headline else find_headline(final.texts)
+    own = None if headline else _own_headline(raw_lines, final, state.removals)
     result = CleanResult(
         text="\n\n".join(t for t in final.texts if t),
         removals=tuple(sorted(state.removals, key=lambda r: (r.span, r.rule))),
         facts=tuple(sorted(state.facts, key=lambda f: (f.line, f.rule, f.name))),
         held_back=tuple(state.held_back),
-        title=headline or (final.texts[head] if head is not None else None),
+        title=headline or (final.texts[own] if own is not None else None),
         language=body_language(final),
         passes=passes,
     )
     return result, state.over_budget()
+
+
+def _own_headline(lines: Sequence[_Line], p: _Pass, removals: Iterable[Removal]) -> int | None:
+    """Where the text's own headline is among the lines of pass `p` (`find_headline`), judged
+    with the lines the rules removed as bylines in their places: they confirm the headline
+    above them. `lines` are the text's lines as it came in."""
+    kept = {line.number: i for i, line in enumerate(p.lines)}
+    bylines = {
+        n
+        for r in removals
+        if r.category == "byline"
+        for n in range(r.lines[0], r.lines[1] + 1)
+        if n not in kept
+    }
+    texts = [
+        p.texts[kept[line.number]]
+        if line.number in kept
+        else _visible(line.text)
+        if line.number in bylines
+        else ""
+        for line in lines
+    ]
+    head = find_headline(texts, {n - 1 for n in bylines})
+    return kept[head + 1] if head is not None else None
 
 
 def normalize(text: str) -> str:
@@ -544,13 +570,18 @@ def _facts(rule: Rule, match: Any) -> tuple[tuple[str, FactValue], ...]:
 
 
 def _builtin(
-    rule: Rule, order: int, p: _Pass, known: str | None, links: frozenset[str]
+    rule: Rule,
+    order: int,
+    p: _Pass,
+    known: str | None,
+    head: int | None,
+    links: frozenset[str],
 ) -> Iterable[_Candidate]:
+    """`known` is the page's title; `head` the line of the text's own headline (`_own_headline`)."""
     if rule.scope == "repeated-headline":
         if known:  # a page's title: every copy of it leaves the body
             same, start = headline_matcher(known), 0
         else:  # the text's own headline stays; its repeats go
-            head = find_headline(p.texts)
             if head is None:
                 return
             key, start = headline_key(p.texts[head]), head + 1

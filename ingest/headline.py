@@ -4,15 +4,18 @@ Pasted article text often starts with the headline, and often does not: above it
 place, stand the page's furniture, a section label ("Politik"), a breadcrumb ("Home » News"),
 a dateline ("21.01.2022 Aktuelle Meldung"), a byline ("Alice Wu"), a photo credit ("Noah
 Berger / AP"), a share widget. A wrong title is worse than none, so a line is the title only
-when its shape reads as a headline (`why_not_headline`), and the search ends at the first line
-that reads as body text. Every test is one of shape, not of wording, so that it holds in any
-language that puts spaces between words.
+when its shape reads as a headline (`why_not_headline`), the search ends at the first line
+that reads as body text, and the article's head stands below it: a byline or a dateline. A
+paste that starts below the page's headline starts with a subheading or a standfirst, which
+has a headline's shape but no byline under it. Every test is one of shape, not of wording
+(the rules that know bylines by their words tell the search which lines they removed), so
+that it holds in any language that puts spaces between words.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 # A headline has a few words: fewer are a label, a name or a button; more are a caption or a
 # paragraph without its full stop.
@@ -24,6 +27,10 @@ MAX_CHARS = 200
 # a recipe's facts is not the article's headline).
 MAX_ABOVE = 4
 BODY_WITHIN = 4
+# The byline or dateline that confirms a headline stands within this many lines below it, above
+# any paragraph longer than a standfirst.
+HEAD_WITHIN = 4
+STANDFIRST_WORDS = 40
 # A line of this many words that ends like a sentence is body text; a shorter one ("Empfiehl
 # dies deinen Freunden.", "Artikel teilen:") is a widget or a label above the headline.
 BODY_WORDS = 5
@@ -81,21 +88,47 @@ _MAX_LABEL_WORDS = 3
 _MIN_CORE_WORDS = 3
 
 
-def find_headline(texts: Sequence[str]) -> int | None:
+def find_headline(texts: Sequence[str], bylines: Collection[int] = ()) -> int | None:
     """Index of the headline among `texts` (stripped lines, '' for blank), or None.
 
     The headline is the first line that reads as one (`why_not_headline`) among the first
-    lines of the text, above the first line of body text, with body text close below it.
+    lines of the text, above the first line of body text, with body text close below it and
+    the article's head under it: a byline or a dateline (a line of `bylines`, lines the rules
+    removed as bylines, or a line shaped as a date or a name) before any paragraph longer than
+    a standfirst. `bylines` are indexes into `texts`; those lines are never the headline.
     """
     content = [i for i, t in enumerate(texts) if t]
     for n, i in enumerate(content[: MAX_ABOVE + 1]):
+        if i in bylines:
+            continue
         why = why_not_headline(texts[i])
         if why in BODY:
             return None
         if why is None:
-            below = content[n + 1 : n + 1 + BODY_WITHIN]
-            return i if any(why_not_headline(texts[j]) in BODY for j in below) else None
+            below = content[n + 1 : n + 1 + max(BODY_WITHIN, HEAD_WITHIN)]
+            body = [j for j in below[:BODY_WITHIN] if j not in bylines]
+            if not any(why_not_headline(texts[j]) in BODY for j in body):
+                return None
+            return i if _head_below(texts, below[:HEAD_WITHIN], bylines) else None
     return None
+
+
+def _head_below(texts: Sequence[str], below: Sequence[int], bylines: Collection[int]) -> bool:
+    """Whether a byline or a dateline stands among the lines `below` a headline, before any
+    paragraph longer than a standfirst."""
+    for j in below:
+        if j in bylines:
+            return True
+        why = why_not_headline(texts[j])
+        if why in (DATELINE, NAME):
+            return True
+        if why == NO_LETTERS and _DATE_OR_TIME.search(texts[j]):  # "21.01.2022 10:15"
+            return True
+        if why == TOO_SHORT and len(texts[j].split()) == 2 and _name_like(texts[j].split()):
+            return True  # a name: "Anna Schmidt"
+        if why in BODY and len(texts[j].split()) > STANDFIRST_WORDS:
+            return False
+    return False
 
 
 def why_not_headline(line: str) -> str | None:

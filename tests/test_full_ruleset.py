@@ -57,6 +57,9 @@ def test_boilerplate_in_four_languages_goes(ruleset: Ruleset) -> None:
 def test_a_first_line_that_is_a_paragraph_is_body_not_title(ruleset: Ruleset) -> None:
     result = clean("\n".join(ARTICLE), ruleset)
     assert result.title is None
-    titled = clean("Talks resume in Brussels\n\n" + "\n\n".join(ARTICLE), ruleset)
+    head = "Talks resume in Brussels\n\nBy Anna Novak\n\n"
+    titled = clean(head + "\n\n".join(ARTICLE), ruleset)
     assert titled.title == "Talks resume in Brussels"
     assert titled.text.startswith("Talks resume in Brussels\n\n")
+    # without the byline the line may be a subheading: no title rather than a wrong one
+    assert clean("Talks resume in Brussels\n\n" + "\n\n".join(ARTICLE), ruleset).title is None

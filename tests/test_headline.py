@@ -178,21 +178,46 @@ def test_no_headline_when_the_text_starts_with_its_body() -> None:
     assert find_headline(lines(BODY, "Die Kosten der Sanierung", BODY)) is None
     # nor one under more furniture than a page puts above its headline
     furniture = ["Politik", "Region", "Text size", "Zum Video", "Artikel teilen:"]
-    assert find_headline(lines(*furniture, "Stadtrat stimmt für Sanierung", BODY)) is None
-    assert find_headline(lines(*furniture[:4], "Stadtrat stimmt für Sanierung", BODY)) == 8
+    head = ("Stadtrat stimmt für Sanierung", "21.01.2022 10:15")
+    assert find_headline(lines(*furniture, *head, BODY)) is None
+    assert find_headline(lines(*furniture[:4], *head, BODY)) == 8
+
+
+def test_a_headline_has_the_articles_head_under_it() -> None:
+    # A paste that starts below the page's headline starts with a subheading: headline-shaped,
+    # but no byline or dateline stands under it before the paragraphs.
+    assert find_headline(lines("Die Kosten der Sanierung", BODY, BODY)) is None
+    assert find_headline(lines("Stadtrat stimmt für Sanierung", "Anna Schmidt", BODY)) == 0
+    assert find_headline(lines("Stadtrat stimmt für Sanierung", "21.01.2022", BODY)) == 0
+    # a standfirst may stand between the headline and its byline; a long paragraph may not
+    standfirst = "Die Stadt entscheidet im Sommer über das alte Hallenbad."
+    headline = "Stadtrat stimmt für Sanierung"
+    assert find_headline(lines(headline, standfirst, "21.01.2022", BODY)) == 0
+    paste = lines(headline, " ".join([BODY] * 2), "21.01.2022", BODY)
+    assert find_headline(paste) is None
+    # a byline the rules know by its words (and removed) confirms the headline; it is never
+    # the headline itself
+    paste = lines("Stadtrat stimmt für Sanierung", "Ein Bericht von unserer Redakteurin", BODY)
+    assert find_headline(paste) is None
+    assert find_headline(paste, bylines={2}) == 0
+    assert find_headline(lines("Ein Bericht aus dem Rathaus", "21.01.2022", BODY), {0}) is None
 
 
 def test_a_headline_heads_body_text() -> None:
     # a heading over a menu or a list of links is not the article's headline
-    menu = lines("Unsere Rezepte für den Winter", "Kuchen", "Brot", "Suppen", "Getränke", BODY)
+    menu = lines("Unsere Rezepte für den Winter", "Kuchen", "Brot", "Suppen", "Anna Schmidt", BODY)
     assert find_headline(menu) is None
     assert find_headline(lines("Stadtrat stimmt für Sanierung")) is None  # a lone line
     assert find_headline(lines("Stadtrat stimmt für Sanierung", "Von Anna Schmidt", BODY)) == 0
 
 
 def test_clean_titles_a_paste_by_its_headline_and_keeps_it_in_the_body() -> None:
-    paste = "\n".join(["Politik", "Stadtrat stimmt für Sanierung des alten Hallenbads", BODY, BODY])
+    headline = "Stadtrat stimmt für Sanierung des alten Hallenbads"
+    paste = "\n".join(["Politik", headline, "Von Anna Schmidt", BODY, BODY])
     result = clean(paste, load_ruleset(ROOT / "rules"))
-    assert result.title == "Stadtrat stimmt für Sanierung des alten Hallenbads"
-    assert "Stadtrat stimmt für Sanierung des alten Hallenbads\n\n" in result.text
+    assert [r.category for r in result.removals] == ["byline"]  # the byline rules took it
+    assert result.title == headline  # ... and it confirmed the headline above it
+    assert f"{headline}\n\n" in result.text
+    # without a byline or dateline under it, a headline-shaped first line may be a subheading
+    assert clean("\n".join([headline, BODY, BODY]), load_ruleset(ROOT / "rules")).title is None
     assert clean(f"Politik\n{BODY}", load_ruleset(ROOT / "rules")).title is None
