@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ingest import ExtractError, clean, detect, load_ruleset  # noqa: E402
-from ingest.html import ExtractOptions, Page, extract  # noqa: E402
+from ingest.html import ExtractOptions, Page, declared_url, extract  # noqa: E402
 from ingest.inputs import decode_page  # noqa: E402
 from ingest.pipeline import site_of  # noqa: E402
 
@@ -52,7 +52,7 @@ def _page(args: tuple[str, dict[str, Any], str]) -> dict[str, Any]:
         html, url=url, include_comments=settings.include_comments,
         favor_precision=settings.favor_precision, include_tables=settings.include_tables,
     ) or ""  # fmt: skip
-    site = site_of(url)
+    site = site_of(url) or site_of(declared_url(html))  # as `ingest clean` finds it
     try:
         page = extract(html, _RULES, url=url, site=site)
     except ExtractError:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from ingest.engine import CleanOptions, CleanResult, clean, warm_up
 from ingest.errors import ExtractError, IngestError, InternalError
-from ingest.html import ExtractOptions, Page, extract
+from ingest.html import ExtractOptions, Page, declared_url, extract
 from ingest.inputs import Document, ReadOptions, display_path, find_inputs, read_document
 from ingest.metadata import Source, build_metadata
 from ingest.output import atomic_write, remove_stale_temporaries
@@ -94,11 +94,13 @@ def prepare_document(
     """Pasted text as it is; a page through its selector rules and trafilatura.
 
     `url` is the page's address when no HTTP record gives it (`ingest clean page.html --url`).
+    Without either, a page's site is that of the address it declares (`declared_url`), so
+    that its site's rules apply to a saved page too.
     """
     record = doc.record or {}
     url = record.get("url") or url
     final_url = record.get("final_url") or url
-    site = site_of(final_url)
+    site = site_of(final_url) or (site_of(declared_url(doc.text)) if doc.is_html else None)
     # A fetched page's source is its URL, whether it is cleaned at fetch time or from raw/.
     source = record.get("url") or doc.source
     src = Source(source, doc.data, url, final_url, site, record.get("fetched_at"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 from pathlib import Path
 
@@ -58,3 +59,52 @@ def test_site_of_names_the_domain_and_an_archived_pages_own_site(
     url: str | None, site: str | None
 ) -> None:
     assert site_of(url) == site
+
+
+SITE_RULE = """
+[[rule]]
+id = "site-credit"
+category = "byline"
+why = "A credit only this site prints."
+sites = ["example.org"]
+pattern = '^Example staff$'
+examples.remove = ["Example staff"]
+examples.keep = ["The staff of the example were praised."]
+"""
+
+PAGE = """<!DOCTYPE html><html><head><title>Talks resume in Brussels</title>
+{head}</head><body><article><h1>Talks resume in Brussels</h1>
+<p>The talks between the two delegations resumed on Monday in Brussels after a pause of
+three weeks, officials from both sides said in a joint statement.</p>
+<p>Both sides met for six hours and agreed to meet again on Thursday to settle the last
+open questions on tariffs, quotas and the timetable of the agreement.</p>
+<p>Example staff</p>
+</article></body></html>
+"""
+
+
+@pytest.mark.parametrize(
+    ("head", "site"),
+    [
+        ('<link rel="canonical" href="https://www.example.org/2024/talks">', "example.org"),
+        ("<meta content='https://news.example.org/talks' property='og:url'>", "news.example.org"),
+        ('<link rel="canonical" href="/2024/talks">', None),  # not absolute: no address
+        ("", None),
+    ],
+)
+def test_a_saved_page_is_of_the_site_it_declares(tmp_path: Path, head: str, site: str) -> None:
+    # A page saved from a browser has no --url, but names its address: its site's rules apply
+    # and the record names the site.
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "talks.html").write_text(PAGE.format(head=head), encoding="utf-8")
+    report = clean_paths(
+        [inputs], rules_from_toml(SITE_RULE), BatchOptions(out_dir=tmp_path / "out")
+    )
+    assert not report.failed, [o.error for o in report.outcomes]
+    record = json.loads((tmp_path / "out" / "talks.json").read_text(encoding="utf-8"))
+    assert record["site"] == site
+    assert record["url"] is None  # the address as asked: none was
+    body = (tmp_path / "out" / "talks.txt").read_text(encoding="utf-8")
+    assert ("Example staff" in body) == (site is None)
+    assert "six hours" in body
