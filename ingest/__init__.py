@@ -13,8 +13,9 @@ from ingest.errors import (
     RuleError,
 )
 from ingest.language import Language, detect
-from ingest.metadata import Source, build_metadata
+from ingest.metadata import Source, build_record
 from ingest.pipeline import BatchOptions, BatchReport, Outcome, clean_document, clean_paths
+from ingest.record import Record
 from ingest.rules import Rule, Ruleset, load_ruleset, rules_from_toml
 
 __all__ = [
@@ -32,13 +33,14 @@ __all__ = [
     "Language",
     "LimitError",
     "Outcome",
+    "Record",
     "Removal",
     "Rule",
     "RuleError",
     "Ruleset",
     "Source",
     "__version__",
-    "build_metadata",
+    "build_record",
     "clean",
     "clean_document",
     "clean_paths",

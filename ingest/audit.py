@@ -110,32 +110,29 @@ def audit(clean_dir: Path, ruleset: Ruleset) -> Audit:
         key = path.stem
         removed_words = 0
         touched: set[str] = set()
-        for entry in meta["removed"]:
-            words = len(str(entry.get("text", "")).split())
+        for entry in meta.removed:
+            words = len(entry.text.split())
             removed_words += words
-            rule = stats.setdefault(
-                entry["rule"], RuleStats(entry["rule"], entry.get("category", "?"))
-            )
+            rule = stats.setdefault(entry.rule, RuleStats(entry.rule, entry.category))
             rule.hits += 1
             rule.words += words
-            rule.example = rule.example or " ".join(str(entry.get("text", "")).split())[:160]
-            touched.add(entry["rule"])
+            rule.example = rule.example or " ".join(entry.text.split())[:160]
+            touched.add(entry.rule)
         for rule_id in touched:
             stats[rule_id].articles += 1
-        for held in meta.get("held_back", []):
-            result.held_back.append({"key": key, **held})
-        language = meta.get("language")
-        languages[language or "unknown"] += 1
+        for held in meta.held_back:
+            result.held_back.append({"key": key, **held.to_json()})
+        languages[meta.language or "unknown"] += 1
         result.articles.append(
             ArticleStats(
                 key=key,
-                source=str(meta.get("source") or key),
-                title=meta.get("title"),
-                language=language,
-                words_kept=int(meta.get("word_count") or 0),
+                source=meta.source or key,
+                title=meta.title,
+                language=meta.language,
+                words_kept=meta.word_count,
                 words_removed=removed_words,
-                truncated=bool(meta.get("truncated")),
-                stale=meta.get("ruleset") != ruleset.id,
+                truncated=meta.truncated,
+                stale=meta.ruleset != ruleset.id,
             )
         )
     result.rules = sorted(stats.values(), key=lambda r: (-r.hits, r.rule))

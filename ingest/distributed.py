@@ -85,7 +85,7 @@ class IngestStep(PipelineStep):  # type: ignore[misc]
                     self.stat_update("empty")
                     continue
                 document.text = result.text
-                document.metadata["ingest"] = meta
+                document.metadata["ingest"] = meta.to_json()
                 self.stat_update("removals", value=len(result.removals))
                 yield document
 

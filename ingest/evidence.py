@@ -25,6 +25,7 @@ from typing import Any
 from ingest.errors import InputError
 from ingest.inputs import display_path
 from ingest.pipeline import site_of
+from ingest.record import Record
 from ingest.review import read_records
 from ingest.rulecheck import Problem
 from ingest.rules import Ruleset
@@ -98,12 +99,9 @@ class Evidence:
         }
 
 
-def record_site(meta: dict[str, Any], where: str) -> str:
+def record_site(record: Record, where: str) -> str:
     """The site a record counts for; `where` (its folder and key) names a record without one."""
-    site = meta.get("site")
-    if isinstance(site, str) and site:
-        return site
-    return site_of(meta.get("final_url")) or site_of(meta.get("url")) or f"?{where}"
+    return record.site or site_of(record.final_url) or site_of(record.url) or f"?{where}"
 
 
 def evidence(corpora: Sequence[Path], ruleset: Ruleset) -> Evidence:
@@ -119,19 +117,19 @@ def evidence(corpora: Sequence[Path], ruleset: Ruleset) -> Evidence:
                 result.errors.append(str(meta))
                 continue
             result.records += 1
-            result.stale += meta.get("ruleset") != ruleset.id
+            result.stale += meta.ruleset != ruleset.id
             site = record_site(meta, f"{display_path(folder)}/{path.stem}")
-            for entry in meta["removed"]:
-                rule = stats.get(entry["rule"])
+            for entry in meta.removed:
+                rule = stats.get(entry.rule)
                 if rule is None:
-                    unknown[entry["rule"]] += 1
+                    unknown[entry.rule] += 1
                     continue
                 rule.removals += 1
                 rule.sites[site] += 1
-                rule.examples.setdefault(site, " ".join(entry["text"].split())[:_EXAMPLE_CHARS])
-            for held in meta.get("held_back", []):
-                if held["rule"] in stats:
-                    stats[held["rule"]].held_back += 1
+                rule.examples.setdefault(site, " ".join(entry.text.split())[:_EXAMPLE_CHARS])
+            for held in meta.held_back:
+                if held.rule in stats:
+                    stats[held.rule].held_back += 1
     result.rules = sorted(stats.values(), key=lambda r: (len(r.sites), r.removals, r.rule))
     result.unknown = dict(sorted(unknown.items()))
     return result

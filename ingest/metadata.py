@@ -1,12 +1,13 @@
 """Article metadata: what the text states (facts found by rules) plus hashes and provenance.
 
-Pure: the same result and source give the same dict. No wall-clock time goes in.
+Pure: the same result and source give the same record. No wall-clock time goes in.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 from ingest import __version__
 from ingest.engine import CleanResult, Fact
 from ingest.html import Page
+from ingest.record import Held, Record, Removed
 
 # Separators between several authors in one byline, in the languages we write rules for.
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b|\bund\b|\bi\b|\be\b)\s*")
@@ -32,10 +34,10 @@ class Source:
     fetched_at: str | None = None  # from the HTTP record: the only clock time we record
 
 
-def build_metadata(
+def build_record(
     result: CleanResult, src: Source, ruleset_id: str, page: Page | None = None
-) -> dict[str, Any]:
-    """The `.json` for one article. For pages, the page's own metadata comes first (it is
+) -> Record:
+    """The record of one article. For pages, the page's own metadata comes first (it is
     structured: <title>, meta tags, JSON-LD) and what the text states fills the gaps."""
     facts = result.facts
     text = result.text
@@ -44,65 +46,49 @@ def build_metadata(
     names += [a for a in authors(facts) if a not in names]
     html_removals = page.removals if page else ()
     held = (page.held_back if page else ()) + result.held_back
-    return {
-        "title": (page.title if page else None) or result.title,
-        "authors": names,
-        "date": (page.date if page else None) or parse_date(_first(facts, "date")),
-        "date_modified": parse_date(_first(facts, "date_modified")),
-        "language": result.language.code,
-        "language_confidence": result.language.confidence,
-        "site": src.site,
-        "sitename": page.sitename if page else None,
-        "description": page.description if page else None,
-        "url": src.url,
-        "final_url": src.final_url,
-        "source": src.source,
-        "truncated": any(f.name == "truncated" and f.value is True for f in facts),
-        "percent_left": _number(_first(facts, "percent_left")),
-        "reading_time_minutes": _int(_first(facts, "reading_time")),
-        "word_count": len(text.split()),
-        "raw_sha256": hashlib.sha256(src.raw).hexdigest(),
-        "text_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
-        "ruleset": ruleset_id,
-        "tool_version": __version__,
-        "fetched_at": src.fetched_at,
+    return Record(
+        title=(page.title if page else None) or result.title,
+        authors=tuple(names),
+        date=(page.date if page else None) or parse_date(_first(facts, "date")),
+        date_modified=parse_date(_first(facts, "date_modified")),
+        language=result.language.code,
+        language_confidence=result.language.confidence,
+        site=src.site,
+        sitename=page.sitename if page else None,
+        description=page.description if page else None,
+        url=src.url,
+        final_url=src.final_url,
+        source=src.source,
+        truncated=any(f.name == "truncated" and f.value is True for f in facts),
+        percent_left=_number(_first(facts, "percent_left")),
+        reading_time_minutes=_int(_first(facts, "reading_time")),
+        word_count=len(text.split()),
+        raw_sha256=hashlib.sha256(src.raw).hexdigest(),
+        text_sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(),
+        ruleset=ruleset_id,
+        tool_version=__version__,
+        extractor=extractor() if page else None,
+        fetched_at=src.fetched_at,
         # stage "html": lines in the saved page, removed before extraction (with the selector);
         # stage "text": lines and offsets in the text that was cleaned (pasted or extracted).
-        "removed": [
-            {
-                "stage": "html",
-                "rule": r.rule,
-                "category": r.category,
-                "lines": list(r.lines),
-                "selector": r.selector,
-                "text": r.text,
-            }
+        removed=tuple(
+            Removed("html", r.rule, r.category, r.lines, r.text, selector=r.selector)
             for r in html_removals
-        ]
-        + [
-            {
-                "stage": "text",
-                "rule": r.rule,
-                "category": r.category,
-                "lines": list(r.lines),
-                "span": list(r.span),
-                "text": r.text,
-                **({"facts": dict(r.facts)} if r.facts else {}),
-            }
+        )
+        + tuple(
+            Removed("text", r.rule, r.category, r.lines, r.text, span=r.span, facts=r.facts)
             for r in result.removals
-        ],
-        "held_back": [
-            {
-                "rule": h.rule,
-                "category": h.category,
-                "lines": list(h.lines),
-                "words": h.words,
-                "share": h.share,
-                "reason": h.reason,
-            }
-            for h in held
-        ],
-    }
+        ),
+        held_back=tuple(
+            Held(h.rule, h.category, h.lines, h.words, h.share, h.reason) for h in held
+        ),
+    )
+
+
+def extractor() -> str:
+    """The extractor that pages go through, with its version: a record made with another
+    version may have its text (and so its removals' offsets) elsewhere."""
+    return f"trafilatura {importlib.metadata.version('trafilatura')}"
 
 
 def _first(facts: Sequence[Fact], name: str) -> Any:

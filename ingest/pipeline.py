@@ -10,15 +10,15 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from ingest.engine import CleanOptions, CleanResult, clean, warm_up
 from ingest.errors import ExtractError, IngestError, InternalError
 from ingest.html import ExtractOptions, Page, declared_url, extract
 from ingest.inputs import Document, ReadOptions, display_path, find_inputs, read_document
-from ingest.metadata import Source, build_metadata
+from ingest.metadata import Source, build_record
 from ingest.output import atomic_write, remove_stale_temporaries
+from ingest.record import Record
 from ingest.repetition import (
     RULE_ID,
     Repeats,
@@ -119,7 +119,7 @@ def clean_document(
     *,
     url: str | None = None,
     extract_options: ExtractOptions | None = None,
-) -> tuple[CleanResult, dict[str, Any]]:
+) -> tuple[CleanResult, Record]:
     """Clean one input: its result and the metadata that goes into `<key>.json`."""
     prep = prepare_document(doc, ruleset, url=url, extract_options=extract_options)
     return clean_prepared(prep, ruleset, options)
@@ -127,7 +127,7 @@ def clean_document(
 
 def clean_prepared(
     prep: Prepared, ruleset: Ruleset, options: CleanOptions | None = None
-) -> tuple[CleanResult, dict[str, Any]]:
+) -> tuple[CleanResult, Record]:
     page = prep.page
     result = clean(
         prep.text,
@@ -144,7 +144,7 @@ def clean_prepared(
             f"{prep.source.source}: no article text left once the page's furniture was removed "
             "(a listing or menu page?); `ingest diff` shows what each rule took"
         )
-    return result, build_metadata(result, prep.source, ruleset.id, prep.page)
+    return result, build_record(result, prep.source, ruleset.id, prep.page)
 
 
 def clean_repeated(
@@ -154,7 +154,7 @@ def clean_repeated(
     options: CleanOptions | None = None,
     *,
     url: str | None = None,
-) -> tuple[CleanResult, dict[str, Any]]:
+) -> tuple[CleanResult, Record]:
     """Clean one input again with its site's `repeated-line` rule: its result, and its record
     with the evidence for each repeated line removed.
 
@@ -168,7 +168,7 @@ def clean_repeated(
         held = tuple(h for h in result.held_back if h.rule == RULE_ID)
         result, _ = clean_prepared(prep, ruleset, options)
         result = replace(result, held_back=(*result.held_back, *held))
-        meta = build_metadata(result, prep.source, ruleset.id, prep.page)
+        meta = build_record(result, prep.source, ruleset.id, prep.page)
     return result, add_evidence(meta, repeats)
 
 
@@ -201,10 +201,11 @@ _ARCHIVED = re.compile(r"/web/[0-9]{1,14}(?:[a-z]{2}_)?/+(.+)")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):/+")
 
 
-def render(result: CleanResult, meta: dict[str, Any]) -> tuple[bytes, bytes]:
+def render(result: CleanResult, record: Record) -> tuple[bytes, bytes]:
     """The bytes of `<key>.txt` and `<key>.json`."""
     text = (result.text + "\n" if result.text else "").encode("utf-8")
-    return text, (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    meta = json.dumps(record.to_json(), ensure_ascii=False, indent=2) + "\n"
+    return text, meta.encode("utf-8")
 
 
 def write_outputs(out_dir: Path, key: str, text: bytes, meta: bytes) -> None:

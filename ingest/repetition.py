@@ -36,13 +36,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 import re2
 
 from ingest.engine import CleanResult
 from ingest.errors import InputError, RuleError
 from ingest.inputs import read_json
+from ingest.record import Evidence, Record, Removed, record_problem
 from ingest.rules import Examples, Rule, Ruleset
 
 RULE_ID = "repeated-line"
@@ -115,18 +115,18 @@ def _written(text: str) -> list[tuple[str, str]]:
     return [(n, w) for n, w in pairs if n and n != w]
 
 
-def article_from_record(key: str, meta: Mapping[str, Any], body: str) -> Article:
+def article_from_record(key: str, record: Record, body: str) -> Article:
     """An article from its record and its `.txt` body: the body's lines and the lines
     `repeated-line` removed, which it held before repetition."""
     lines = body_lines(body)
     written = _written(body)
-    for entry in meta.get("removed", []):
-        if entry.get("rule") == RULE_ID and entry.get("stage") == "text":
-            lines += body_lines(str(entry.get("text", "")))
-            written += _written(str(entry.get("text", "")))
-    site = meta.get("site")
-    language = meta.get("language")
-    held = tuple(sorted({str(h.get("rule")) for h in meta.get("held_back", [])}))
+    for entry in record.removed:
+        if entry.rule == RULE_ID and entry.stage == "text":
+            lines += body_lines(entry.text)
+            written += _written(entry.text)
+    site = record.site
+    language = record.language
+    held = tuple(sorted({h.rule for h in record.held_back}))
     return Article(
         key,
         site if isinstance(site, str) and site else None,
@@ -147,9 +147,6 @@ def read_articles(paths: Iterable[Path]) -> tuple[list[Article], list[str]]:
     """
     import hashlib
 
-    # review imports the pipeline, which imports this module
-    from ingest.review import record_problem
-
     articles: list[Article] = []
     notes: list[str] = []
     for path in paths:
@@ -159,6 +156,7 @@ def read_articles(paths: Iterable[Path]) -> tuple[list[Article], list[str]]:
                 continue
             try:
                 meta = read_json(file, record_problem, "ingest record", "clean its input again")
+                record = Record.from_json(meta, str(file))
                 data = file.with_suffix(".txt").read_bytes()
             except InputError as exc:
                 notes.append(f"not used: {exc}")
@@ -166,10 +164,10 @@ def read_articles(paths: Iterable[Path]) -> tuple[list[Article], list[str]]:
             except OSError as exc:
                 notes.append(f"{file}: not used ({exc})")
                 continue
-            if meta.get("text_sha256") not in (None, hashlib.sha256(data).hexdigest()):
+            if record.text_sha256 not in (None, hashlib.sha256(data).hexdigest()):
                 notes.append(f"{file}: not used (its .txt does not match its text_sha256)")
                 continue
-            articles.append(article_from_record(file.stem, meta, data.decode("utf-8", "replace")))
+            articles.append(article_from_record(file.stem, record, data.decode("utf-8", "replace")))
     return articles, notes
 
 
@@ -304,16 +302,18 @@ def pushes_guard(result: CleanResult, repeats: Repeats) -> bool:
     return not held <= set(repeats.held_back)
 
 
-def add_evidence(meta: dict[str, Any], repeats: Repeats) -> dict[str, Any]:
+def add_evidence(record: Record, repeats: Repeats) -> Record:
     """The record with each `repeated-line` removal's evidence: how many other articles of the
     site hold the line, and the first of their keys."""
     evidence = {line: (count, keys) for line, count, keys in repeats.evidence}
-    for entry in meta["removed"]:
-        if entry["rule"] != RULE_ID:
-            continue
-        count, keys = evidence.get(normalise(entry["text"]), (0, ()))
-        entry["evidence"] = {"articles": count, "keys": list(keys)}
-    return meta
+
+    def with_evidence(entry: Removed) -> Removed:
+        if entry.rule != RULE_ID:
+            return entry
+        count, keys = evidence.get(normalise(entry.text), (0, ()))
+        return replace(entry, evidence=Evidence(count, tuple(keys)))
+
+    return replace(record, removed=tuple(map(with_evidence, record.removed)))
 
 
 # ---- ingest rules suggest ------------------------------------------------------------------

@@ -20,7 +20,9 @@ from ingest import __version__
 from ingest.engine import normalize
 from ingest.errors import InputError
 from ingest.inputs import ReadOptions, read_document, read_json
+from ingest.metadata import extractor
 from ingest.pipeline import clean_prepared, prepare_document
+from ingest.record import Held, Record, Removed, record_problem
 from ingest.rules import Ruleset
 
 # One colour per category, for the terminal and the HTML report alike.
@@ -52,87 +54,10 @@ def colour(category: str) -> str:
     return CATEGORY_COLOURS.get(category, DEFAULT_COLOUR)
 
 
-@dataclass(frozen=True)
-class Mark:
-    """One removal as the `.json` records it."""
-
-    stage: str  # "text": `span` is in the view's text; "html": removed from the page
-    rule: str
-    category: str
-    lines: tuple[int, int]
-    text: str
-    span: tuple[int, int] | None = None
-    selector: str | None = None
-
-    @classmethod
-    def from_record(cls, entry: dict[str, Any]) -> Mark:
-        span = entry.get("span")
-        return cls(
-            stage=entry["stage"],
-            rule=entry["rule"],
-            category=entry["category"],
-            lines=(entry["lines"][0], entry["lines"][1]),
-            text=entry["text"],
-            span=(span[0], span[1]) if span else None,
-            selector=entry.get("selector"),
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "stage": self.stage,
-            "rule": self.rule,
-            "category": self.category,
-            "lines": list(self.lines),
-            "text": self.text,
-        }
-        if self.span is not None:
-            out["span"] = list(self.span)
-        if self.selector is not None:
-            out["selector"] = self.selector
-        return out
-
-
-def record_problem(meta: Any) -> str | None:
-    """What makes a parsed `<key>.json` unusable by diff and audit (a record of another tool,
-    edited by hand, or cut short), or None. Checked before any field is read, so that a bad
-    record is that article's error, never the run's end."""
-    if not isinstance(meta, dict):
-        return f"holds a JSON {type(meta).__name__}, not an ingest record"
-    removed = meta.get("removed")
-    if not isinstance(removed, list):
-        return "has no 'removed' list"
-    for n, entry in enumerate(removed):
-        if not isinstance(entry, dict):
-            return f"removed[{n}] is not an object"
-        for name in ("rule", "category", "text", "stage"):
-            if not isinstance(entry.get(name), str):
-                return f"removed[{n}] has no '{name}' text"
-        if not _ints(entry.get("lines"), 2) or (
-            entry.get("span") is not None and not _ints(entry.get("span"), 2)
-        ):
-            return f"removed[{n}] has no valid 'lines' or 'span' (two whole numbers each)"
-    held = meta.get("held_back", [])
-    if not isinstance(held, list) or not all(
-        isinstance(h, dict)
-        and isinstance(h.get("rule"), str)
-        and isinstance(h.get("words"), int)
-        and isinstance(h.get("share"), int | float)
-        for h in held
-    ):
-        return "has a 'held_back' that is not a list of {rule, words, share} objects"
-    for name in ("title", "language", "source", "ruleset", "site", "url", "final_url"):
-        if meta.get(name) is not None and not isinstance(meta[name], str):
-            return f"has a '{name}' that is not text"
-    count = meta.get("word_count")
-    if count is not None and (not isinstance(count, int) or isinstance(count, bool)):
-        return "has a 'word_count' that is not a whole number"
-    return None
-
-
-def read_records(folder: Path) -> Iterator[tuple[Path, dict[str, Any] | InputError]]:
-    """Every `<key>.json` in `folder`, in name order: the parsed record, or the error that
-    names it when it cannot be read or is not an ingest record (that record's error, not the
-    reader's end)."""
+def read_records(folder: Path) -> Iterator[tuple[Path, Record | InputError]]:
+    """Every `<key>.json` in `folder`, in name order: its record, or the error that names it
+    when it cannot be read or is not an ingest record (that record's error, not the reader's
+    end)."""
     for path in sorted(folder.glob("*.json")):
         try:
             meta = read_json(
@@ -144,15 +69,7 @@ def read_records(folder: Path) -> Iterator[tuple[Path, dict[str, Any] | InputErr
         except InputError as exc:
             yield path, exc
             continue
-        yield path, meta
-
-
-def _ints(value: Any, length: int) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) == length
-        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-    )
+        yield path, Record.from_json(meta, str(path))
 
 
 @dataclass(frozen=True)
@@ -161,19 +78,19 @@ class ArticleView:
     key: str
     text: str  # what the text rules ran on, normalised as the engine sees it
     clean: str  # the body as `<key>.txt` holds it
-    marks: tuple[Mark, ...]
-    held_back: tuple[dict[str, Any], ...]
+    marks: tuple[Removed, ...]
+    held_back: tuple[Held, ...]
     from_record: bool  # removals read from clean/<key>.json rather than cleaned now
 
     @property
-    def text_marks(self) -> tuple[Mark, ...]:
+    def text_marks(self) -> tuple[Removed, ...]:
         return tuple(m for m in self.marks if m.span is not None)
 
     @property
-    def page_marks(self) -> tuple[Mark, ...]:
+    def page_marks(self) -> tuple[Removed, ...]:
         return tuple(m for m in self.marks if m.span is None)
 
-    def segments(self) -> Iterator[tuple[str, Mark | None]]:
+    def segments(self) -> Iterator[tuple[str, Removed | None]]:
         """The text in order: kept stretches with None, removed stretches with their mark."""
         pos = 0
         for mark in sorted(self.text_marks, key=lambda m: m.span or (0, 0)):
@@ -195,7 +112,7 @@ class ArticleView:
             "text": self.text,
             "clean": self.clean,
             "removed": [m.to_json() for m in self.marks],
-            "held_back": list(self.held_back),
+            "held_back": [h.to_json() for h in self.held_back],
         }
 
 
@@ -209,45 +126,47 @@ def view_article(
 ) -> ArticleView:
     doc = read_document(path, read or ReadOptions())
     prep = prepare_document(doc, ruleset, url=url)
-    record = _current_record(clean_dir, doc.key, doc.data, ruleset)
-    if record is not None:
-        meta, body = record
+    current = _current_record(clean_dir, doc.key, doc.data, ruleset, page=doc.is_html)
+    if current is not None:
+        record, body = current
     else:
-        result, meta = clean_prepared(prep, ruleset)
+        result, record = clean_prepared(prep, ruleset)
         body = result.text
     return ArticleView(
-        source=meta.get("source") or doc.source,
+        source=record.source or doc.source,
         key=doc.key,
         text=normalize(prep.text),
         clean=body,
-        marks=tuple(Mark.from_record(e) for e in meta.get("removed", [])),
-        held_back=tuple(meta.get("held_back", [])),
-        from_record=record is not None,
+        marks=record.removed,
+        held_back=record.held_back,
+        from_record=current is not None,
     )
 
 
 def _current_record(
-    clean_dir: Path | None, key: str, data: bytes, ruleset: Ruleset
-) -> tuple[dict[str, Any], str] | None:
-    """`clean/<key>.json` and its body, if they were made from these bytes by these rules."""
+    clean_dir: Path | None, key: str, data: bytes, ruleset: Ruleset, *, page: bool
+) -> tuple[Record, str] | None:
+    """`clean/<key>.json` and its body, if they were made from these bytes by these rules,
+    this version of ingest and (for a page) this version of the extractor."""
     if clean_dir is None:
         return None
     try:
         meta = json.loads((clean_dir / f"{key}.json").read_text(encoding="utf-8"))
         body = (clean_dir / f"{key}.txt").read_bytes()
-    except (OSError, ValueError):
+        record = Record.from_json(meta)
+    except (OSError, ValueError, InputError):
         return None
     current = (
-        record_problem(meta) is None
-        and meta.get("raw_sha256") == hashlib.sha256(data).hexdigest()
-        and meta.get("ruleset") == ruleset.id
-        and meta.get("tool_version") == __version__
-        and meta.get("text_sha256") == hashlib.sha256(body).hexdigest()
+        record.raw_sha256 == hashlib.sha256(data).hexdigest()
+        and record.ruleset == ruleset.id
+        and record.tool_version == __version__
+        and record.extractor == (extractor() if page else None)
+        and record.text_sha256 == hashlib.sha256(body).hexdigest()
     )
-    return (meta, body.decode("utf-8").removesuffix("\n")) if current else None
+    return (record, body.decode("utf-8").removesuffix("\n")) if current else None
 
 
-def marked(view: ArticleView) -> Iterator[tuple[str, Mark | None]]:
+def marked(view: ArticleView) -> Iterator[tuple[str, Removed | None]]:
     """The view as pieces to print: kept text, and removed text followed by its label."""
     for piece, mark in view.segments():
         if mark is None:
@@ -317,12 +236,12 @@ def compare(
     return Comparison(now.source, tuple(removed), tuple(kept))
 
 
-def _difference(marks: Sequence[Mark], other: Sequence[Mark]) -> list[Mark]:
+def _difference(marks: Sequence[Removed], other: Sequence[Removed]) -> list[Removed]:
     seen = {(m.rule, m.text) for m in other}
     return [m for m in marks if (m.rule, m.text) not in seen]
 
 
-def _rules_for(line: str, marks: Sequence[Mark]) -> tuple[str, ...]:
+def _rules_for(line: str, marks: Sequence[Removed]) -> tuple[str, ...]:
     """The rules that removed this line: whole-line removals first, then overlapping ones."""
     words = " ".join(line.split())
     removed = [(" ".join(m.text.split()), m.rule) for m in marks]

@@ -265,8 +265,8 @@ def test_a_trailing_list_of_links_to_other_articles_leaves_the_body(ruleset: Rul
     result, meta = clean_prepared(prep, ruleset)
     assert result.text.endswith("You might like:")
     assert "Schools get the largest share" in result.text, "a link list inside the text stays"
-    removed = [r for r in meta["removed"] if r["rule"] == "related-link-tail"]
-    assert len(removed) == 1 and removed[0]["text"] == "\n".join(teasers)
+    removed = [r for r in meta.removed if r.rule == "related-link-tail"]
+    assert len(removed) == 1 and removed[0].text == "\n".join(teasers)
     assert clean_prepared(replace(prep, page=Page(text=text)), ruleset)[0].text.endswith(
         teasers[-1]
     ), "without the page's links nothing is known to be a link"
@@ -343,7 +343,7 @@ def test_selector_and_text_removals_share_one_budget(tmp_path: Path) -> None:
     result, meta = clean_document(doc, ruleset)
     assert "Aside" not in result.text
     assert result.text.count("Story") == 6
-    assert [(h["rule"], h["reason"]) for h in meta["held_back"]] == [("first-stories", "together")]
+    assert [(h.rule, h.reason) for h in meta.held_back] == [("first-stories", "together")]
     # the same text rule on the text alone takes a third of it and applies
     alone = clean_document(doc, MISFIRES.only("first-stories"))[0]
     assert alone.text.count("Story") == 4

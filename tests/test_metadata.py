@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from ingest import Ruleset, Source, build_metadata, clean
+from ingest import Ruleset, Source, build_record, clean
 from ingest.engine import Fact
 from ingest.metadata import authors, parse_date
 
@@ -62,7 +62,7 @@ def test_metadata_fields_from_a_pasted_article(ruleset: Ruleset) -> None:
     )
     data = raw.encode()
     result = clean(raw, ruleset)
-    meta = build_metadata(result, Source(source="raw/x.txt", raw=data), ruleset.id)
+    meta = build_record(result, Source(source="raw/x.txt", raw=data), ruleset.id).to_json()
     assert meta["title"] == "Troops to Ukraine: talks resume"
     assert meta["authors"] == ["Jane Doe"]
     assert meta["date"] == "2024-03-01"
@@ -82,5 +82,5 @@ def test_metadata_fields_from_a_pasted_article(ruleset: Ruleset) -> None:
 
 def test_too_short_to_tell_is_und(ruleset: Ruleset) -> None:
     result = clean("Hello there", ruleset)
-    meta = build_metadata(result, Source(source="-", raw=b"Hello there"), ruleset.id)
+    meta = build_record(result, Source(source="-", raw=b"Hello there"), ruleset.id).to_json()
     assert meta["language"] == "und" and meta["language_confidence"] == 0.0

@@ -236,7 +236,7 @@ def test_the_guard_holds_back_repeated_lines_that_are_most_of_an_article() -> No
     result, meta = clean_repeated(_pasted(text), rules, repeats, url="https://x.com/a")
     assert [h.rule for h in result.held_back] == [RULE_ID]
     assert all(line in result.text for line in lines)
-    assert meta["held_back"][0]["rule"] == RULE_ID
+    assert meta.held_back[0].rule == RULE_ID
 
 
 def test_repeated_lines_never_cost_an_article_another_rules_removal() -> None:
@@ -253,7 +253,7 @@ def test_repeated_lines_never_cost_an_article_another_rules_removal() -> None:
     assert [r.rule for r in result.removals] == ["test-promo-block"]
     assert [h.rule for h in result.held_back] == [RULE_ID]
     assert all(line in result.text for line in lines) and "PROMO" not in result.text
-    assert not any("evidence" in r for r in meta["removed"])
+    assert not any(r.evidence for r in meta.removed)
 
 
 def test_suggested_rules_load_and_pass_their_examples(

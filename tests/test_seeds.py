@@ -19,7 +19,7 @@ SEEDS: dict[str, Any] = tomllib.loads((GOLDEN / "seeds.toml").read_text(encoding
 
 def _clean(key: str, ruleset: Ruleset) -> tuple[str, dict[str, Any]]:
     result, meta = clean_document(read_document(ROOT / "raw" / f"{key}.txt"), ruleset)
-    return result.text + "\n", meta
+    return result.text + "\n", meta.to_json()
 
 
 def test_every_seed_has_a_golden_file() -> None:
