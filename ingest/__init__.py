@@ -12,10 +12,13 @@ from ingest.errors import (
     LimitError,
     RuleError,
 )
+from ingest.fetch import FetchOptions, FetchOutcome, fetch_urls
+from ingest.html import ExtractOptions, Page, extract
+from ingest.inputs import Document, ReadOptions, read_document
 from ingest.language import Language, detect
 from ingest.metadata import Source, build_record
 from ingest.pipeline import BatchOptions, BatchReport, Outcome, clean_document, clean_paths
-from ingest.record import Record
+from ingest.record import Evidence, Held, Record, Removed
 from ingest.rules import Rule, Ruleset, load_ruleset, rules_from_toml
 
 __all__ = [
@@ -23,9 +26,15 @@ __all__ = [
     "BatchReport",
     "CleanOptions",
     "CleanResult",
+    "Document",
+    "Evidence",
     "ExtractError",
+    "ExtractOptions",
     "Fact",
     "FetchError",
+    "FetchOptions",
+    "FetchOutcome",
+    "Held",
     "HeldBack",
     "IngestError",
     "InputError",
@@ -33,8 +42,11 @@ __all__ = [
     "Language",
     "LimitError",
     "Outcome",
+    "Page",
+    "ReadOptions",
     "Record",
     "Removal",
+    "Removed",
     "Rule",
     "RuleError",
     "Ruleset",
@@ -45,6 +57,9 @@ __all__ = [
     "clean_document",
     "clean_paths",
     "detect",
+    "extract",
+    "fetch_urls",
     "load_ruleset",
+    "read_document",
     "rules_from_toml",
 ]

@@ -7,7 +7,9 @@ puts it in a document's metadata. docs/record.md describes each field.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ingest.errors import InputError
@@ -168,6 +170,15 @@ class Record:
             "removed": [r.to_json() for r in self.removed],
             "held_back": [h.to_json() for h in self.held_back],
         }
+
+    @classmethod
+    def read(cls, path: Path | str) -> Record:
+        """The record in the file `path` (a `<key>.json`), or an InputError that names it."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(str(path), f"is not a readable ingest record: {exc}", _FIX) from exc
+        return cls.from_json(data, str(path))
 
     @classmethod
     def from_json(cls, data: Any, where: str = "<record>") -> Record:

@@ -1,0 +1,60 @@
+"""`import ingest` is the public API: whole, and guarded (after httpx's test of the same name)."""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+import ingest
+
+
+def test_all_exports_are_the_packages_public_names_sorted() -> None:
+    public = [
+        name
+        for name, value in vars(ingest).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    ]
+    assert ingest.__all__ == sorted(ingest.__all__)
+    assert ingest.__all__ == sorted([*public, "__version__"])
+
+
+@pytest.mark.parametrize("name", [n for n in ingest.__all__ if n != "__version__"])
+def test_each_export_is_ingests_own(name: str) -> None:
+    assert getattr(ingest, name).__module__.startswith("ingest.")
+
+
+def _classes(hint: Any) -> Iterator[type]:
+    if isinstance(hint, type):
+        yield hint
+    for arg in typing.get_args(hint):
+        yield from _classes(arg)
+
+
+# The jobs the API is for: cleaning text, cleaning a saved page (or a text file), fetching
+# URLs, reading a record, and the batch the CLI runs.
+JOBS: list[Callable[..., Any]] = [
+    ingest.clean,
+    ingest.read_document,
+    ingest.clean_document,
+    ingest.extract,
+    ingest.fetch_urls,
+    ingest.Record.read,
+    ingest.Record.from_json,
+    ingest.clean_paths,
+    ingest.load_ruleset,
+]
+
+
+@pytest.mark.parametrize("job", JOBS, ids=lambda f: f.__qualname__)
+def test_every_type_a_job_takes_or_gives_is_exported(job: Callable[..., Any]) -> None:
+    hints = typing.get_type_hints(job)
+    own = {
+        c for hint in hints.values() for c in _classes(hint) if c.__module__.startswith("ingest")
+    }
+    assert own, "a job of the API takes or gives some type of ingest's"
+    missing = sorted(c.__name__ for c in own if getattr(ingest, c.__name__, None) is not c)
+    assert missing == []
