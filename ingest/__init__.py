@@ -10,6 +10,7 @@ from ingest.errors import (
     InputError,
     InternalError,
     LimitError,
+    OutputError,
     RuleError,
 )
 from ingest.fetch import FetchOptions, FetchOutcome, fetch_urls
@@ -42,6 +43,7 @@ __all__ = [
     "Language",
     "LimitError",
     "Outcome",
+    "OutputError",
     "Page",
     "ReadOptions",
     "Record",

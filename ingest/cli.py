@@ -210,7 +210,7 @@ def clean_command(
     with _progress("cleaning") as tick:
         report = clean_paths(targets, ruleset, options, on_done=tick)
     for outcome in report.failed:
-        _error(outcome.error or "")
+        _error(str(outcome.error))
     ok = len(report.outcomes) - len(report.failed)
     held = sum(o.held_back for o in report.outcomes)
     summary = f"cleaned {ok} of {len(report.outcomes)} into {out_dir}/"
@@ -345,7 +345,7 @@ def fetch_command(
         outcomes = fetch_urls(list(dict.fromkeys(wanted)), ruleset, options, on_done=tick)
     failed = [o for o in outcomes if not o.ok]
     for outcome in failed:
-        _error(outcome.error or "")
+        _error(str(outcome.error))
     statuses = ("ok", "completed", "skipped", "unchanged")
     counts = {s: sum(o.status == s for o in outcomes) for s in statuses}
     summary = f"fetched {counts['ok']} of {len(outcomes)} into {raw_dir}/ and {out_dir}/"

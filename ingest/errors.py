@@ -1,12 +1,16 @@
-"""One error tree. Every message says what failed, where, and what to do about it.
+"""One error tree. Every error carries where it happened, the problem and the fix, and its
+message says all three; a batch's outcomes carry the error itself.
 
 IngestError
-├── RuleError       a rule file or record is invalid (at load time)
-├── InputError      one input cannot be read, or is not something ingest can clean
-├── ExtractError    a page yielded no article text
-├── FetchError      a URL could not be fetched
-├── LimitError      one input's work ran past its deadline or memory, or its worker died
-└── InternalError   an exception nobody foresaw: a bug, reported as that input's error
+├── RuleError       a rule file or record is invalid (at load time): where, rule_id,
+│                   problem, fix
+└── _Located        about one input: source (a path or URL), problem, fix
+    ├── InputError      the input cannot be read, or is not something ingest can clean
+    ├── ExtractError    a page yielded no article text
+    ├── FetchError      a URL could not be fetched
+    ├── OutputError     an output of the input could not be written
+    ├── LimitError      its work ran past its deadline or memory, or its worker died
+    └── InternalError   an exception nobody foresaw: a bug, reported as that input's error
 """
 
 from __future__ import annotations
@@ -49,8 +53,12 @@ class InputError(_Located):
     """One input cannot be read or is not something ingest can clean."""
 
 
-class ExtractError(IngestError):
+class ExtractError(_Located):
     """A saved or fetched page yielded no article text."""
+
+
+class OutputError(_Located):
+    """An output of one input (its `.txt`, `.json` or kept page) could not be written."""
 
 
 class FetchError(_Located):

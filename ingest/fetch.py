@@ -41,7 +41,7 @@ from ingest.content_encoding import (
     LayerTooLarge,
 )
 from ingest.engine import CleanOptions
-from ingest.errors import FetchError, IngestError, InputError, InternalError
+from ingest.errors import FetchError, IngestError, InputError, InternalError, OutputError
 from ingest.inputs import (
     Document,
     decode_page,
@@ -111,7 +111,7 @@ class FetchOutcome:
     url: str
     key: str | None = None
     status: str = "ok"  # ok | completed (from raw/) | skipped | unchanged | failed
-    error: str | None = None
+    error: IngestError | None = None
 
     @property
     def ok(self) -> bool:
@@ -302,17 +302,21 @@ class _Fetcher:
             )  # fmt: skip
             return FetchOutcome(url, key)
         except TimeoutError:
-            return FetchOutcome(url, key, "failed", (
-                f"{url}: no complete answer within {self.options.timeout:g} s, retries included "
-                "(raise --timeout, or try later)"
+            return FetchOutcome(url, key, "failed", FetchError(
+                url,
+                f"no complete answer within {self.options.timeout:g} s, retries included",
+                "raise --timeout, or try later",
             ))  # fmt: skip
         except IngestError as exc:
-            return FetchOutcome(url, key, "failed", str(exc))
+            return FetchOutcome(url, key, "failed", exc)
         except OSError as exc:
             where = display_path(Path(exc.filename)) if exc.filename else "the output folders"
-            return FetchOutcome(url, key, "failed", f"{url}: cannot write {where}: {exc.strerror}")
+            problem = f"cannot write {where}: {exc.strerror}"
+            return FetchOutcome(
+                url, key, "failed", OutputError(url, problem, "check --out and --raw")
+            )
         except Exception as exc:  # never foreseen: this URL's error, not the batch's end
-            return FetchOutcome(url, key, "failed", str(InternalError.of(url, exc)))
+            return FetchOutcome(url, key, "failed", InternalError.of(url, exc))
 
     async def _clean(self, doc: Document) -> tuple[bytes, bytes]:
         """The page's clean text and record, from a worker process under the document

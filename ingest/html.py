@@ -168,8 +168,9 @@ def extract(
         text = _guard_extraction(original, stripped_text, removals)
     if not text.strip():
         raise ExtractError(
-            f"{source}: no article text found in the page "
-            "(is it a listing, a login wall or a page that needs JavaScript?)"
+            source,
+            "no article text found in the page",
+            "is it a listing, a login wall or a page that needs JavaScript?",
         )
     meta = document or trafilatura.extract_metadata(html, default_url=url, date_config=_DATE_CONFIG)
     title = _clean(meta.title)

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ingest.engine import CleanOptions, CleanResult, clean, warm_up
-from ingest.errors import ExtractError, IngestError, InternalError
+from ingest.errors import ExtractError, IngestError, InputError, InternalError, OutputError
 from ingest.html import ExtractOptions, Page, declared_url, extract
 from ingest.inputs import Document, ReadOptions, display_path, find_inputs, read_document
 from ingest.metadata import Source, build_record
@@ -55,7 +55,7 @@ class BatchOptions:
 class Outcome:
     source: str
     key: str | None = None
-    error: str | None = None
+    error: IngestError | None = None
     removed: int = 0
     held_back: int = 0
     repeated: int = 0  # of the removals, the repeated lines
@@ -141,8 +141,9 @@ def clean_prepared(
     )
     if prep.page is not None and not result.text:
         raise ExtractError(
-            f"{prep.source.source}: no article text left once the page's furniture was removed "
-            "(a listing or menu page?); `ingest diff` shows what each rule took"
+            prep.source.source,
+            "no article text left once the page's furniture was removed (a listing or menu page?)",
+            "`ingest diff` shows what each rule took",
         )
     return result, build_record(result, prep.source, ruleset.id, prep.page)
 
@@ -224,7 +225,7 @@ def clean_paths(
     """Clean every input under `paths` into `options.out_dir`; one bad input fails alone."""
     options = options or BatchOptions()
     files, problems = find_inputs(paths)
-    outcomes: list[Outcome] = [Outcome(e.source, error=str(e)) for e in problems]
+    outcomes: list[Outcome] = [Outcome(e.source, error=e) for e in problems]
     keys: dict[str, str] = {}
     todo: list[tuple[Path, str]] = []
     sources = [display_path(path) for path in files]
@@ -234,8 +235,11 @@ def clean_paths(
             outcomes.append(
                 Outcome(
                     source,
-                    error=f"{source}: writes the same {key}.txt as {keys[key]} "
-                    "(rename one, or clean them into different --out folders)",
+                    error=InputError(
+                        source,
+                        f"writes the same {key}.txt as {keys[key]}",
+                        "rename one, or clean them into different --out folders",
+                    ),
                 )
             )
             continue
@@ -310,9 +314,9 @@ def _run(
             try:
                 yield future.result()
             except IngestError as exc:
-                yield Outcome(source, error=str(exc))
+                yield Outcome(source, error=exc)
             except Exception as exc:
-                yield Outcome(source, error=str(InternalError.of(source, exc)))
+                yield Outcome(source, error=InternalError.of(source, exc))
 
 
 _WORKER_RULES: Ruleset | None = None
@@ -373,17 +377,15 @@ def _clean_one(
         text, meta_bytes = render(result, meta)
         write_outputs(options.out_dir, doc.key, text, meta_bytes)
     except IngestError as exc:
-        return Outcome(source, error=str(exc))
+        return Outcome(source, error=exc)
     except OSError as exc:
         where = display_path(Path(exc.filename)) if exc.filename else options.out_dir
-        return Outcome(
-            source,
-            error=f"{source}: cannot write {where}: {exc.strerror} (check the --out folder)",
-        )
+        problem = f"cannot write {where}: {exc.strerror}"
+        return Outcome(source, error=OutputError(source, problem, "check the --out folder"))
     except MemoryError:
-        return Outcome(source, error=str(out_of_memory(source)))
+        return Outcome(source, error=out_of_memory(source))
     except Exception as exc:  # never foreseen: that input's error, not the batch's end
-        return Outcome(source, error=str(InternalError.of(source, exc)))
+        return Outcome(source, error=InternalError.of(source, exc))
     return Outcome(
         source,
         key=doc.key,

@@ -92,7 +92,7 @@ def test_an_input_past_its_deadline_or_memory_or_killing_its_worker_fails_alone(
         started = time.monotonic()
         report = clean_paths([tmp_path / "in"], RULES, options)
         assert time.monotonic() - started < 30
-        errors = {Path(o.source).name: o.error or "" for o in report.failed}
+        errors = {Path(o.source).name: str(o.error) for o in report.failed}
         assert set(errors) == {"hang.txt", "crash.txt", "oops.txt", "hog.txt"}, errors
         assert "still being extracted and cleaned after 2 s" in errors["hang.txt"]
         assert "died (signal SIGKILL" in errors["crash.txt"]
@@ -271,7 +271,7 @@ def test_a_fetched_page_past_its_deadline_or_memory_fails_alone(
             jobs=2,
         )
         outcomes = fetch_module.fetch_urls(urls, RULES, options)
-    said = {o.url.rsplit("/", 1)[-1]: o.error or "" for o in outcomes}
+    said = {o.url.rsplit("/", 1)[-1]: str(o.error or "") for o in outcomes}
     assert said["a"] == said["b"] == ""
     assert "still being extracted and cleaned after 2 s" in said["hang"]
     assert "died (signal SIGKILL" in said["crash"]

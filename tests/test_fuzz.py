@@ -166,8 +166,8 @@ def test_fetch_accounts_for_every_url_whatever_it_is(server: Server, data: st.Da
         outcomes = fetch_urls(urls, RULES, options)
         assert [o.url for o in outcomes] == urls
         for outcome in outcomes:
-            assert "internal error" not in (outcome.error or ""), outcome
+            assert "internal error" not in str(outcome.error or ""), outcome
             if outcome.ok:
                 assert (tmp / "clean" / f"{url_key(outcome.url)}.json").exists(), outcome
             else:
-                assert outcome.error and outcome.error.startswith(outcome.url), outcome
+                assert outcome.error and str(outcome.error).startswith(outcome.url), outcome
