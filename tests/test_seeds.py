@@ -1,8 +1,11 @@
-"""Golden files: the five seed articles, cleaned, compared exactly and line by line."""
+"""The five seed articles, cleaned: line by line against what each holds (golden/seeds.toml).
+
+The whole documents' golden files are clean/ itself, which test_cli checks against a fresh
+`ingest clean` of raw/.
+"""
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -22,19 +25,9 @@ def _clean(key: str, ruleset: Ruleset) -> tuple[str, dict[str, Any]]:
     return result.text + "\n", meta.to_json()
 
 
-def test_every_seed_has_a_golden_file() -> None:
+def test_every_seed_has_its_expectations_and_its_clean_file() -> None:
     assert sorted(SEEDS) == sorted(p.stem for p in (ROOT / "raw").glob("*.txt"))
-
-
-@pytest.mark.parametrize("key", sorted(SEEDS))
-def test_seed_matches_its_golden_text_exactly(key: str, ruleset: Ruleset) -> None:
-    got, _ = _clean(key, ruleset)
-    want = (GOLDEN / f"{key}.txt").read_text(encoding="utf-8")
-    if got != want:
-        diff = difflib.unified_diff(
-            want.splitlines(), got.splitlines(), f"golden/{key}.txt", "ingest", lineterm=""
-        )
-        pytest.fail("clean text differs from the golden file:\n" + "\n".join(diff))
+    assert sorted(SEEDS) == sorted(p.stem for p in (ROOT / "clean").glob("*.txt"))
 
 
 @pytest.mark.parametrize("key", sorted(SEEDS))
