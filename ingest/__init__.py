@@ -1,7 +1,5 @@
 """ingest: clean article text and trustworthy metadata from news pages and pasted text."""
 
-__version__ = "0.1.0"
-
 from ingest.engine import CleanOptions, CleanResult, Fact, HeldBack, Removal, clean
 from ingest.errors import (
     ExtractError,
@@ -21,6 +19,7 @@ from ingest.metadata import Source, build_record
 from ingest.pipeline import BatchOptions, BatchReport, Outcome, clean_document, clean_paths
 from ingest.record import Evidence, Held, Record, Removed
 from ingest.rules import Rule, Ruleset, load_ruleset, rules_from_toml
+from ingest.version import __version__
 
 __all__ = [
     "BatchOptions",

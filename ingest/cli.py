@@ -18,7 +18,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from ingest import __version__
 from ingest.errors import IngestError, InputError, InternalError
 from ingest.inputs import DEFAULT_MAX_BYTES, ReadOptions, decode_bytes, display_path
 from ingest.pipeline import (
@@ -30,6 +29,7 @@ from ingest.pipeline import (
 )
 from ingest.repetition import SUGGESTED_CATEGORY, RepetitionOptions
 from ingest.rules import CATEGORIES, Ruleset, load_ruleset
+from ingest.version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -9,7 +9,6 @@ gains `ingest`: the same record `ingest clean` writes to `<key>.json`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,14 +18,10 @@ from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.extractors.base import ExtractorSandbox
 
 from ingest.errors import IngestError, InternalError
-from ingest.inputs import Document
+from ingest.inputs import Document, looks_like_html
 from ingest.pipeline import DEFAULT_DOC_TIMEOUT, clean_document
 from ingest.rules import Ruleset, load_ruleset
 from ingest.workers import limit_memory, out_of_memory
-
-_LOOKS_HTML = re.compile(
-    r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
-)
 
 
 class IngestStep(PipelineStep):  # type: ignore[misc]
@@ -112,7 +107,7 @@ class IngestStep(PipelineStep):  # type: ignore[misc]
 
 def _as_input(document: Any, html: bool | None, url_key: str) -> Document:
     text = document.text
-    is_html = bool(_LOOKS_HTML.match(text)) if html is None else html
+    is_html = looks_like_html(text) if html is None else html
     url = document.metadata.get(url_key)
     return Document(
         source=str(document.id),

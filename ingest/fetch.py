@@ -33,7 +33,6 @@ from urllib.parse import urlsplit
 import httpx
 from protego import Protego
 
-from ingest import __version__
 from ingest.content_encoding import (
     ACCEPT_ENCODING,
     ContentEncodingError,
@@ -46,6 +45,7 @@ from ingest.inputs import (
     Document,
     decode_page,
     display_path,
+    looks_like_html,
     read_document,
     read_record,
     record_path,
@@ -62,6 +62,7 @@ from ingest.pipeline import (
     write_outputs,
 )
 from ingest.rules import Ruleset
+from ingest.version import __version__
 from ingest.workers import Supervisor
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -766,7 +767,7 @@ async def _read_body(response: httpx.Response, shown: str, want: _Want) -> tuple
             shown, f"body {exc.problem}", "the site sent it in a form ingest cannot read"
         ) from exc
     body = b"".join(chunks)
-    if want.html and not media and not _looks_like_html(body):
+    if want.html and not media and not looks_like_html(body):
         raise _not_html(shown, media)
     return body, False
 
@@ -790,11 +791,6 @@ def _record(url: str, answer: _Answer) -> dict[str, Any]:
 def _detail(exc: BaseException) -> str:
     """An exception's message on one line (a batch report has one line per URL)."""
     return " ".join(str(exc).split()) or "no detail"
-
-
-def _looks_like_html(body: bytes) -> bool:
-    head = body[:1024].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
 
 
 def _not_html(url: str, media: str) -> FetchError:

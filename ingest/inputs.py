@@ -119,6 +119,21 @@ def find_inputs(paths: Iterable[Path]) -> tuple[list[Path], list[InputError]]:
     return files, problems
 
 
+def looks_like_html(start: str | bytes) -> bool:
+    """Whether a document reads as an HTML page from its start: a doctype or an html, head or
+    body tag first (after comments), or a <body> tag in its first 4 KiB. For documents whose
+    kind no file name tells: a fetched body without a media type, a datatrove document."""
+    head = start[:_HTML_SNIFF]
+    text = head.decode("latin-1") if isinstance(head, bytes) else head
+    return bool(_HTML_START.match(text)) or "<body" in text.lower()
+
+
+_HTML_SNIFF = 4096
+_HTML_START = re.compile(
+    r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
+)
+
+
 def display_path(path: Path) -> str:
     """The path relative to the working folder when inside it (stable across machines).
 

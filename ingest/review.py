@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest import __version__
 from ingest.engine import normalize
 from ingest.errors import InputError
 from ingest.inputs import ReadOptions, read_document, read_json
@@ -24,6 +23,7 @@ from ingest.metadata import extractor
 from ingest.pipeline import clean_prepared, prepare_document
 from ingest.record import Held, Record, Removed, record_problem
 from ingest.rules import Ruleset
+from ingest.version import __version__
 
 # One colour per category, for the terminal and the HTML report alike.
 CATEGORY_COLOURS: dict[str, str] = {

@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from ingest.errors import InputError
-from ingest.inputs import decode_bytes, decode_page
+from ingest.inputs import decode_bytes, decode_page, looks_like_html
 
 PROSE = "Le président a parlé à l’Assemblée, déjà très divisée, de la réforme des retraites. "
 
@@ -106,3 +106,19 @@ def test_nul_bytes_are_judged_alike_wherever_they_stand() -> None:
         blob = text[:start].encode("utf-8") + bytes(range(256)) * 200
         with pytest.raises(InputError, match="is binary"):
             decode_bytes(blob, "a.txt")
+
+
+@pytest.mark.parametrize(
+    ("start", "html"),
+    [
+        ("<!DOCTYPE html><html><body><p>x</p></body></html>", True),
+        ("  <!-- saved by a browser -->\n<html lang='de'>", True),
+        (b"<HEAD><title>t</title></HEAD>", True),
+        ("<?xml version='1.0'?>\n<div>nav</div><body><p>x</p>", True),
+        ("The talks resumed on Monday in Brussels.", False),
+        ("Use the <html> tag to start a page, the tutorial says.", False),
+        (b"\x89PNG\r\n\x1a\n", False),
+    ],
+)
+def test_one_sniffer_tells_a_page_from_text(start: str | bytes, html: bool) -> None:
+    assert looks_like_html(start) is html
