@@ -1,5 +1,8 @@
 """ingest: clean article text and trustworthy metadata from news pages and pasted text."""
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ingest.engine import CleanOptions, CleanResult, Fact, HeldBack, Removal, clean
 from ingest.errors import (
     ExtractError,
@@ -11,7 +14,6 @@ from ingest.errors import (
     OutputError,
     RuleError,
 )
-from ingest.fetch import FetchOptions, FetchOutcome, fetch_urls
 from ingest.html import ExtractOptions, Page, extract
 from ingest.inputs import Document, ReadOptions, read_document
 from ingest.language import Language, detect
@@ -20,6 +22,25 @@ from ingest.pipeline import BatchOptions, BatchReport, Outcome, clean_document, 
 from ingest.record import Evidence, Held, Record, Removed
 from ingest.rules import Rule, Ruleset, load_ruleset, rules_from_toml
 from ingest.version import __version__
+
+if TYPE_CHECKING:
+    from ingest.fetch import FetchOptions, FetchOutcome, fetch_urls
+
+# Fetching loads httpx and asyncio: imported on first use, so that cleaning starts sooner.
+_LAZY = {
+    "FetchOptions": "ingest.fetch",
+    "FetchOutcome": "ingest.fetch",
+    "fetch_urls": "ingest.fetch",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'ingest' has no attribute {name!r}")
+
 
 __all__ = [
     "BatchOptions",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import types
 import typing
 from collections.abc import Callable, Iterator
@@ -13,13 +15,26 @@ import ingest
 
 
 def test_all_exports_are_the_packages_public_names_sorted() -> None:
-    public = [
+    public = {
         name
         for name, value in vars(ingest).items()
-        if not name.startswith("_") and not isinstance(value, types.ModuleType)
-    ]
+        if not name.startswith("_")
+        and not isinstance(value, types.ModuleType)
+        and name not in ("TYPE_CHECKING", "Any")
+    }
     assert ingest.__all__ == sorted(ingest.__all__)
-    assert ingest.__all__ == sorted([*public, "__version__"])
+    assert ingest.__all__ == sorted({*public, *ingest._LAZY, "__version__"})
+    with pytest.raises(AttributeError):
+        _ = ingest.no_such_name  # type: ignore[attr-defined]
+
+
+def test_cleaning_does_not_load_the_fetching_machinery() -> None:
+    code = "import sys, ingest; ingest.clean; print('httpx' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+    code = "import sys, ingest; ingest.fetch_urls; print('httpx' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"
 
 
 @pytest.mark.parametrize("name", [n for n in ingest.__all__ if n != "__version__"])
