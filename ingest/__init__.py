@@ -3,7 +3,7 @@
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ingest.engine import CleanOptions, CleanResult, Fact, HeldBack, Removal, clean
+from ingest.engine import CleanOptions, CleanResult, clean
 from ingest.errors import (
     ExtractError,
     FetchError,
@@ -20,6 +20,7 @@ from ingest.language import Language, detect
 from ingest.metadata import Source, build_record
 from ingest.pipeline import BatchOptions, BatchReport, Outcome, clean_document, clean_paths
 from ingest.record import Evidence, Held, Record, Removed
+from ingest.removals import Fact, HeldBack, Removal
 from ingest.rules import Rule, Ruleset, load_ruleset, rules_from_toml
 from ingest.version import __version__
 

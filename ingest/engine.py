@@ -34,6 +34,7 @@ from ingest.language import (
     load_profiles,
     probabilities,
 )
+from ingest.removals import Fact, HeldBack, Removal
 from ingest.rules import BUILTIN_SCOPES, PATTERN_SCOPES, FactValue, Rule, Ruleset, Shape
 
 # Lines at the edges are tried before rules that need context to fire; specific scopes first
@@ -70,39 +71,6 @@ class CleanOptions:
     guard_min_words: int = 30
     # Passes until the fixpoint; each pass only deletes, so this bound is rarely reached.
     max_passes: int = 6
-
-
-@dataclass(frozen=True)
-class Removal:
-    rule: str
-    category: str
-    lines: tuple[int, int]  # 1-based, inclusive, in the raw text
-    span: tuple[int, int]  # character offsets in the raw text (newlines normalised to \n)
-    text: str
-    facts: tuple[tuple[str, FactValue], ...] = ()
-    selector: str | None = None  # for removals from a page's HTML, the CSS selector
-
-
-@dataclass(frozen=True)
-class HeldBack:
-    rule: str
-    category: str
-    lines: tuple[int, int]
-    words: int  # what the rule would have removed in this article
-    share: float  # ... as a share of the article's words (one HTML element: of the page's)
-    # Why: "rule-share" (the rule alone would take more than the guard's share), "together"
-    # (all removals together would); for selector rules "holds-article" (the element, or the
-    # rule's elements together, hold the article's opening and most of its words),
-    # "page-share", "max-words" (more prose than the rule allows), "page-root" (html, body...).
-    reason: str
-
-
-@dataclass(frozen=True)
-class Fact:
-    name: str
-    value: FactValue
-    rule: str
-    line: int
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ import trafilatura
 from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 
-from ingest.engine import HeldBack, Removal
 from ingest.errors import ExtractError
+from ingest.removals import HeldBack, Removal
 from ingest.rules import Rule, Ruleset
 
 # A fixed ceiling instead of "today": the same page must give the same date tomorrow.
@@ -74,7 +74,6 @@ _LEAD_MAX_WORDS = 150
 _LEAD_LINE_WORDS = 5  # the body's first line: the first of this many words (a heading may be less)
 _NOT_IN_LEAD = ("img", "picture", "figure", "video", "iframe", "h1")
 _NOT_AROUND_LEAD = frozenset({"figure", "figcaption", "a", "nav", "aside", "footer", "button"})
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 
 
 @dataclass(frozen=True)
@@ -115,12 +114,6 @@ class Stripped(NamedTuple):
     held_back: list[HeldBack]
     links: frozenset[str]
     removed_words: int = 0  # words of the untouched page's extraction that the removals held
-
-
-def html_charset(data: bytes) -> str | None:
-    """The charset a page declares in a <meta> tag, if any (first 4 KiB)."""
-    found = _META_CHARSET.search(data[:4096])
-    return found.group(1).decode("ascii").lower() if found else None
 
 
 def declared_url(html: str) -> str | None:

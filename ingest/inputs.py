@@ -21,7 +21,6 @@ from typing import Any
 from charset_normalizer import from_bytes
 
 from ingest.errors import InputError
-from ingest.html import html_charset
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -132,6 +131,15 @@ _HTML_SNIFF = 4096
 _HTML_START = re.compile(
     r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
 )
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+
+
+def html_charset(data: bytes) -> str | None:
+    """The charset a page declares in a <meta> tag, if any (first 4 KiB)."""
+    found = _META_CHARSET.search(data[:4096])
+    return found.group(1).decode("ascii").lower() if found else None
 
 
 def display_path(path: Path) -> str:

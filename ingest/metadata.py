@@ -11,12 +11,15 @@ import importlib.metadata
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ingest.engine import CleanResult, Fact
-from ingest.html import Page
+from ingest.engine import CleanResult
 from ingest.record import Held, Record, Removed
+from ingest.removals import Fact
 from ingest.version import __version__
+
+if TYPE_CHECKING:  # a type only: building a pasted text's record needs no page machinery
+    from ingest.html import Page
 
 # Separators between several authors in one byline, in the languages we write rules for.
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b|\bund\b|\bi\b|\be\b)\s*")

@@ -7,8 +7,8 @@ import hashlib
 import pytest
 
 from ingest import Ruleset, Source, build_record, clean
-from ingest.engine import Fact
 from ingest.metadata import authors, parse_date
+from ingest.removals import Fact
 
 
 @pytest.mark.parametrize(
