@@ -11,6 +11,8 @@ from ingest import RuleError, clean, load_ruleset, rules_from_toml
 
 from .helpers import MARKER_RULE
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
     (tmp_path / name).write_text(text, encoding="utf-8")
@@ -111,3 +113,13 @@ examples.keep = ["aab"]
     elapsed = time.perf_counter() - started
     assert result.removals == ()
     assert elapsed < 10, f"took {elapsed:.1f}s"
+
+
+def test_each_rule_file_holds_the_category_it_is_named_for() -> None:
+    # html.toml and shapes.toml group rules by kind (selector rules, shape rules)
+    ruleset = load_ruleset(ROOT / "rules")
+    for rule in ruleset.rules:
+        name = Path(rule.file).stem
+        if rule.sites or name in ("html", "shapes"):
+            continue
+        assert rule.category == name, f"{rule.id} ({rule.category}) is in {rule.file}"
