@@ -123,3 +123,11 @@ def test_each_rule_file_holds_the_category_it_is_named_for() -> None:
         if rule.sites or name in ("html", "shapes"):
             continue
         assert rule.category == name, f"{rule.id} ({rule.category}) is in {rule.file}"
+
+
+def test_every_category_has_its_colour_in_diff_and_the_report() -> None:
+    from ingest.repetition import CATEGORY as REPEATED
+    from ingest.review import CATEGORY_COLOURS
+    from ingest.rules import CATEGORIES
+
+    assert set(CATEGORY_COLOURS) == {*CATEGORIES, REPEATED}
