@@ -14,7 +14,7 @@ from ingest.errors import (
     OutputError,
     RuleError,
 )
-from ingest.html import ExtractOptions, Page, extract
+from ingest.extract import ExtractOptions, Page, extract
 from ingest.inputs import Document, ReadOptions, read_document
 from ingest.language import Language, detect
 from ingest.metadata import Source, build_record

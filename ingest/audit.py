@@ -15,15 +15,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import IngestError, InputError, InternalError
-from ingest.inputs import HTML_SUFFIXES, TEXT_SUFFIXES, display_path
-from ingest.review import (
+from ingest.diff import (
     CATEGORY_COLOURS,
     DEFAULT_COLOUR,
     ArticleView,
     read_records,
     view_article,
 )
+from ingest.errors import IngestError, InputError, InternalError
+from ingest.inputs import HTML_SUFFIXES, TEXT_SUFFIXES, display_path
 from ingest.rules import Ruleset
 
 _LARGEST = 10  # articles listed under "largest removed share"

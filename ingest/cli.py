@@ -395,8 +395,8 @@ def diff_command(
     With --baseline-rules DIR, show per article the lines that the current rules and DIR's
     rules treat differently, and which articles change: review a rule change before committing.
     """
+    from ingest.diff import compare, unified, view_article
     from ingest.inputs import find_inputs
-    from ingest.review import compare, unified, view_article
 
     ruleset = _load(rules_dir)
     baseline = _load(baseline_rules) if baseline_rules else None
@@ -446,7 +446,7 @@ def diff_command(
 
 def _print_marked(out: Console, view: Any) -> None:
 
-    from ingest.review import colour, marked
+    from ingest.diff import colour, marked
 
     origin = "clean/ record" if view.from_record else "cleaned now"
     out.print(Text(f"== {view.source} ({origin})", style="bold"))

@@ -35,7 +35,16 @@ from ingest.language import (
     probabilities,
 )
 from ingest.removals import Fact, HeldBack, Removal
-from ingest.rules import BUILTIN_SCOPES, PATTERN_SCOPES, FactValue, Rule, Ruleset, Shape
+from ingest.rules import (
+    BUILTIN_SCOPES,
+    PATTERN_SCOPES,
+    TEMPLATE_FIELD,
+    FactValue,
+    Rule,
+    Ruleset,
+    Shape,
+)
+from ingest.text import CONTROLS
 
 # Lines at the edges are tried before rules that need context to fire; specific scopes first
 # so that a line inside a paywall tail is credited to the device-limit rule that names it.
@@ -48,10 +57,10 @@ _LIST_MARKS = "-*•·»\u203a> \t"
 # Patterns per RE2 set, and the memory each set's automaton may use.
 _SET_SIZE = 32
 _SET_MEMORY = 64 << 20
-# C0 and C1 controls but \t and \n. A pattern, not str.translate: translating with a table
-# looks up every character (0.9 ms for a 25-paragraph article, against 0.05 ms).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# The controls that are never text (ingest.text.CONTROLS), and the vertical tab and form
+# feed. A pattern, not str.translate: translating with a table looks up every character (0.9
+# ms for a 25-paragraph article, against 0.05 ms).
+_DROPPED = re.compile(f"{CONTROLS.pattern}|[\x0b\x0c]")
 _CONTINUATION_BYTES = bytes(range(0x80, 0xC0))  # UTF-8's 10xxxxxx
 # a UTF-8 character's length by its first byte's top four bits (RE2's CharLenToBytes table)
 _UTF8_LENGTH = b"\1\1\1\1\1\1\1\1\1\1\1\1\2\2\3\4"
@@ -235,7 +244,7 @@ def clean(
     `headline` is the page's known title (from HTML metadata): it is the result's title, and
     lines repeating it leave the body. Without it a line that reads as a headline is the title
     and stays in the body (`find_headline`). `links` are the texts of the page's links
-    (`ingest.html.link_texts`); pasted text has none. `removed_before` is what earlier stages
+    (`ingest.extract.link_texts`); pasted text has none. `removed_before` is what earlier stages
     took from the article, in words (a page's selector rules: `Page.removed_words`): the guard
     judges them and this text's removals together. `page` says the text was extracted from a
     page, not pasted: the rules whose `inputs` leave out its kind do not run.
@@ -389,7 +398,7 @@ def normalize(text: str) -> str:
     Line numbers and offsets in removals refer to this text. Control characters (form feeds,
     NULs, C1 controls) are never article text, and patterns could not see them as space.
     """
-    return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _DROPPED.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def warm_up(ruleset: Ruleset) -> None:
@@ -529,7 +538,9 @@ def _facts(rule: Rule, match: Any) -> tuple[tuple[str, FactValue], ...]:
     out: list[tuple[str, FactValue]] = []
     for name, value in rule.facts:
         if isinstance(value, str):
-            value = _FIELD.sub(lambda m: " ".join((groups.get(m.group(1)) or "").split()), value)
+            value = TEMPLATE_FIELD.sub(
+                lambda m: " ".join((groups.get(m.group(1)) or "").split()), value
+            )
             value = value.strip()
             if not value:
                 continue

@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ingest.diff import read_records
 from ingest.errors import InputError
 from ingest.inputs import display_path
 from ingest.pipeline import site_of
 from ingest.record import Record
-from ingest.review import read_records
 from ingest.rulecheck import Problem
 from ingest.rules import Ruleset
 

@@ -61,7 +61,7 @@ from ingest.pipeline import (
     worker_ruleset,
     write_outputs,
 )
-from ingest.rules import Ruleset
+from ingest.rules import Ruleset, site_name
 from ingest.version import __version__
 from ingest.workers import Supervisor
 
@@ -125,7 +125,7 @@ def url_key(url: str) -> str:
         parts = urlsplit(url)
     except ValueError:  # "http://[::1": no URL, but its error still needs a key
         parts = urlsplit("")
-    host = re.sub(r"[^a-z0-9.-]+", "-", (parts.hostname or "page").lower().removeprefix("www."))
+    host = re.sub(r"[^a-z0-9.-]+", "-", site_name(parts.hostname or "page"))
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     slug = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")[-60:].strip("-")
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:10]

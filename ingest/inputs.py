@@ -21,6 +21,7 @@ from typing import Any
 from charset_normalizer import from_bytes
 
 from ingest.errors import InputError
+from ingest.text import CONTROLS
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -29,8 +30,6 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # Valid multi-byte characters per broken byte that make an input UTF-8 all the same.
 _UTF8_EVIDENCE = 20
 _BINARY_SAMPLE = 8192
-# Unicode's Cc category, less the whitespace controls text may hold
-_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # Python codecs that are no page's charset: a declaration naming one is a mistake or a trap
 # ('undefined' always raises; the escape codecs interpret backslashes; UTF-7 is refused by
 # browsers since it smuggles markup past filters; 'charmap' is Latin-1 under another name).
@@ -347,7 +346,7 @@ def _check_text(text: str, source: str) -> str:
     The whole text is judged, NULs like other controls: a stray NUL in a pasted text is
     dropped with the other controls when cleaning, wherever it stands, and a file that turns
     binary after a first page of text is binary."""
-    controls = len(text) - len(_CONTROLS.sub("", text))
+    controls = len(text) - len(CONTROLS.sub("", text))
     if controls > max(8, len(text) // 100):
         raise InputError(source, "is binary, not text", "pass a .txt file (or a saved .html page)")
     return text

@@ -19,7 +19,7 @@ from ingest.removals import Fact
 from ingest.version import __version__
 
 if TYPE_CHECKING:  # a type only: building a pasted text's record needs no page machinery
-    from ingest.html import Page
+    from ingest.extract import Page
 
 # Separators between several authors in one byline, in the languages we write rules for.
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b|\bund\b|\bi\b|\be\b)\s*")

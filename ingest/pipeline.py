@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from ingest.engine import CleanOptions, CleanResult, clean, warm_up
 from ingest.errors import ExtractError, IngestError, InputError, InternalError, OutputError
-from ingest.html import ExtractOptions, Page, declared_url, extract
+from ingest.extract import ExtractOptions, Page, declared_url, extract
 from ingest.inputs import Document, ReadOptions, display_path, find_inputs, read_document
 from ingest.metadata import Source, build_record
 from ingest.output import atomic_write, remove_stale_temporaries
@@ -30,7 +30,7 @@ from ingest.repetition import (
     repeats_for,
     with_repeats,
 )
-from ingest.rules import Ruleset, load_ruleset
+from ingest.rules import Ruleset, load_ruleset, site_name
 from ingest.workers import Supervisor, out_of_memory
 
 # A long article cleans in well under a second; a minute is a page gone pathological.
@@ -185,10 +185,10 @@ def site_of(url: str | None) -> str | None:
         return None
     try:
         parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
+        host = parts.hostname or ""
     except ValueError:
         return None
-    site = host.removeprefix("www.") or None
+    site = site_name(host) or None
     archived = _ARCHIVED.match(parts.path) if site == "web.archive.org" else None
     if archived:
         # the archive may keep one slash of the scheme's two ("http:/example.com/")

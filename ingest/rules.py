@@ -48,6 +48,13 @@ CATEGORIES: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
+
+def site_name(host: str) -> str:
+    """How a site is named everywhere (rules' `sites`, records, output keys): its host in lower
+    case, without a leading "www."."""
+    return host.lower().removeprefix("www.")
+
+
 # Facts a rule may yield; the metadata stage knows how to read each one.
 FACTS: frozenset[str] = frozenset(
     {"truncated", "percent_left", "author", "date", "date_modified", "reading_time"}
@@ -66,7 +73,8 @@ _SHAPE_KEYS = frozenset({"words", "sentence", "case", "run", "position", *_NEIGH
 _POSITIONS = ("anywhere", "before-prose", "after-prose", "outside-prose", "end")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _WITHIN = re.compile(r"(first|last) ([1-9][0-9]*)")
-_TEMPLATE_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# A field of a fact template ("{percent}"): a named group of the rule's pattern.
+TEMPLATE_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _LANGUAGE = re.compile(r"[a-z]{2}|\*")
 _DEFINE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _DEFINE_REF = re.compile(r"\(\?&([a-z][a-z0-9_]*)\)")
@@ -151,7 +159,7 @@ class Rule:
             return True
         if site is None:
             return False
-        site = site.lower().removeprefix("www.")
+        site = site_name(site)
         return any(site == s or site.endswith("." + s) for s in self.sites)
 
 
@@ -398,9 +406,7 @@ def _parse_rule(where: str, index: int, rec: Mapping[str, Any], defines: Mapping
     for lang in languages:
         if not _LANGUAGE.fullmatch(lang):
             raise fail(f"bad language {lang!r}", "use ISO 639-1 codes such as 'en', or '*'")
-    sites = tuple(
-        s.lower().removeprefix("www.") for s in _str_tuple(rec.get("sites", ()), fail, "sites")
-    )
+    sites = tuple(site_name(s) for s in _str_tuple(rec.get("sites", ()), fail, "sites"))
     inputs = _str_tuple(rec.get("inputs", INPUTS), fail, "inputs")
     if not inputs or set(inputs) - set(INPUTS):
         raise fail(f"bad inputs {list(inputs)!r}", 'write inputs = ["text"], ["page"] or both')
@@ -573,7 +579,7 @@ def _parse_facts(raw: Any, compiled: Any, fail: Any) -> tuple[tuple[str, FactVal
         if not isinstance(value, bool | int | float | str):
             raise fail(f"fact {name!r} has a {type(value).__name__} value", "use a scalar")
         if isinstance(value, str):
-            missing = set(_TEMPLATE_FIELD.findall(value)) - groups
+            missing = set(TEMPLATE_FIELD.findall(value)) - groups
             if missing:
                 raise fail(
                     f"fact {name!r} names groups {sorted(missing)} the pattern lacks",

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from ingest import InputError, Record, Ruleset, clean_document
+from ingest.diff import view_article
 from ingest.inputs import ReadOptions, read_document
 from ingest.metadata import extractor
 from ingest.record import SCHEMA
-from ingest.review import view_article
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = sorted((ROOT / "clean").glob("*.json"))

@@ -16,6 +16,7 @@ import pytest
 
 from ingest import BatchOptions, Ruleset, clean_paths, load_ruleset, rules_from_toml
 from ingest.audit import audit
+from ingest.diff import view_article
 from ingest.fetch import fetch_urls, url_key
 from ingest.inputs import Document
 from ingest.pipeline import clean_repeated
@@ -29,7 +30,6 @@ from ingest.repetition import (
     read_articles,
     suggest,
 )
-from ingest.review import view_article
 from ingest.rulecheck import example_problems
 
 from .helpers import ROOT, fetch_options, run_ingest

@@ -126,8 +126,8 @@ def test_each_rule_file_holds_the_category_it_is_named_for() -> None:
 
 
 def test_every_category_has_its_colour_in_diff_and_the_report() -> None:
+    from ingest.diff import CATEGORY_COLOURS
     from ingest.repetition import CATEGORY as REPEATED
-    from ingest.review import CATEGORY_COLOURS
     from ingest.rules import CATEGORIES
 
     assert set(CATEGORY_COLOURS) == {*CATEGORIES, REPEATED}

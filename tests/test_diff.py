@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest import Ruleset, load_ruleset
-from ingest.review import view_article
+from ingest.diff import view_article
 
 from .helpers import run_ingest
 
