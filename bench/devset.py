@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ingest import ExtractError, clean, detect, load_ruleset  # noqa: E402
-from ingest.extract import ExtractOptions, Page, declared_url, extract  # noqa: E402
-from ingest.inputs import decode_page  # noqa: E402
+from ingest.extraction import ExtractOptions, Page, extract  # noqa: E402
+from ingest.inputs import declared_url, decode_page  # noqa: E402
 from ingest.pipeline import site_of  # noqa: E402
 
 

@@ -29,7 +29,7 @@ from langdetect.lang_detect_exception import LangDetectException  # noqa: E402
 
 from ingest import ExtractError, clean, engine, load_ruleset  # noqa: E402
 from ingest.engine import CleanResult  # noqa: E402
-from ingest.extract import Page, extract  # noqa: E402
+from ingest.extraction import Page, extract  # noqa: E402
 from ingest.inputs import decode_page  # noqa: E402
 from ingest.language import (  # noqa: E402
     LINE_TRIALS,

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ingest import ExtractError, clean, load_ruleset  # noqa: E402
-from ingest.extract import Page, extract  # noqa: E402
+from ingest.extraction import Page, extract  # noqa: E402
 from ingest.inputs import decode_page  # noqa: E402
 from ingest.pipeline import site_of  # noqa: E402
 from ingest.repetition import (  # noqa: E402

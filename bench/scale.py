@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.speed import corpus  # noqa: E402
-from ingest.extract import _DATE_CONFIG  # noqa: E402
+from ingest.extraction import _DATE_CONFIG  # noqa: E402
 
 _ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 

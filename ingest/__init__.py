@@ -14,7 +14,6 @@ from ingest.errors import (
     OutputError,
     RuleError,
 )
-from ingest.extract import ExtractOptions, Page, extract
 from ingest.inputs import Document, ReadOptions, read_document
 from ingest.language import Language, detect
 from ingest.metadata import Source, build_record
@@ -25,10 +24,15 @@ from ingest.rules import Rule, Ruleset, load_ruleset, rules_from_toml
 from ingest.version import __version__
 
 if TYPE_CHECKING:
+    from ingest.extraction import ExtractOptions, Page, extract
     from ingest.fetch import FetchOptions, FetchOutcome, fetch_urls
 
-# Fetching loads httpx and asyncio: imported on first use, so that cleaning starts sooner.
+# Extraction (trafilatura, bs4) and fetching (httpx, asyncio) are imported on first use, so
+# that cleaning text and reading records start sooner.
 _LAZY = {
+    "ExtractOptions": "ingest.extraction",
+    "Page": "ingest.extraction",
+    "extract": "ingest.extraction",
     "FetchOptions": "ingest.fetch",
     "FetchOutcome": "ingest.fetch",
     "fetch_urls": "ingest.fetch",

@@ -448,7 +448,7 @@ def _print_marked(out: Console, view: Any) -> None:
 
     from ingest.diff import colour, marked
 
-    origin = "clean/ record" if view.from_record else "cleaned now"
+    origin = "clean/ record" if view.from_record else f"cleaned now; {view.stale}"
     out.print(Text(f"== {view.source} ({origin})", style="bold"))
     for mark in view.page_marks:
         label = f"{mark.rule} · {mark.category}"

@@ -81,6 +81,7 @@ class ArticleView:
     marks: tuple[Removed, ...]
     held_back: tuple[Held, ...]
     from_record: bool  # removals read from clean/<key>.json rather than cleaned now
+    stale: str | None = None  # why the record was not read, when it was not
 
     @property
     def text_marks(self) -> tuple[Removed, ...]:
@@ -109,6 +110,7 @@ class ArticleView:
             "source": self.source,
             "key": self.key,
             "from_record": self.from_record,
+            "stale": self.stale,
             "text": self.text,
             "clean": self.clean,
             "removed": [m.to_json() for m in self.marks],
@@ -124,46 +126,59 @@ def view_article(
     url: str | None = None,
     read: ReadOptions | None = None,
 ) -> ArticleView:
+    """The article at `path` with its removals marked: from its record in `clean_dir` when the
+    record is current (a page is not extracted again), else cleaned now (`stale` says why)."""
     doc = read_document(path, read or ReadOptions())
-    prep = prepare_document(doc, ruleset, url=url)
-    current = _current_record(clean_dir, doc.key, doc.data, ruleset, page=doc.is_html)
-    if current is not None:
-        record, body = current
+    record, body, stale = _current_record(clean_dir, doc.key, doc.data, ruleset, page=doc.is_html)
+    if record is not None and body is not None:
+        text = record.extracted if doc.is_html else doc.text
     else:
+        prep = prepare_document(doc, ruleset, url=url)
         result, record = clean_prepared(prep, ruleset)
-        body = result.text
+        text, body = prep.text, result.text
     return ArticleView(
         source=record.source or doc.source,
         key=doc.key,
-        text=normalize(prep.text),
+        text=normalize(text or ""),
         clean=body,
         marks=record.removed,
         held_back=record.held_back,
-        from_record=current is not None,
+        from_record=stale is None,
+        stale=stale,
     )
 
 
 def _current_record(
     clean_dir: Path | None, key: str, data: bytes, ruleset: Ruleset, *, page: bool
-) -> tuple[Record, str] | None:
-    """`clean/<key>.json` and its body, if they were made from these bytes by these rules,
-    this version of ingest and (for a page) this version of the extractor."""
+) -> tuple[Record | None, str | None, str | None]:
+    """`clean/<key>.json` and its body if they were made from these bytes, by these rules, this
+    version of ingest and (for a page) this version of the extractor; else why not."""
     if clean_dir is None:
-        return None
+        return None, None, "no clean/ folder given"
     try:
         meta = json.loads((clean_dir / f"{key}.json").read_text(encoding="utf-8"))
         body = (clean_dir / f"{key}.txt").read_bytes()
         record = Record.from_json(meta)
     except (OSError, ValueError, InputError):
-        return None
-    current = (
-        record.raw_sha256 == hashlib.sha256(data).hexdigest()
-        and record.ruleset == ruleset.id
-        and record.tool_version == __version__
-        and record.extractor == (extractor() if page else None)
-        and record.text_sha256 == hashlib.sha256(body).hexdigest()
+        return None, None, f"no readable record in {clean_dir}"
+    stale = (
+        "the input changed"
+        if record.raw_sha256 != hashlib.sha256(data).hexdigest()
+        else "the rules changed"
+        if record.ruleset != ruleset.id
+        else f"it was made by ingest {record.tool_version}"
+        if record.tool_version != __version__
+        else f"it was extracted by {record.extractor}"
+        if page and record.extractor != extractor()
+        else "its page text is not in it (a record of before schema 2)"
+        if page and record.extracted is None
+        else "its .txt was changed"
+        if record.text_sha256 != hashlib.sha256(body).hexdigest()
+        else None
     )
-    return (record, body.decode("utf-8").removesuffix("\n")) if current else None
+    if stale is not None:
+        return None, None, f"the record is stale: {stale}"
+    return record, body.decode("utf-8").removesuffix("\n"), None
 
 
 def marked(view: ArticleView) -> Iterator[tuple[str, Removed | None]]:

@@ -244,7 +244,7 @@ def clean(
     `headline` is the page's known title (from HTML metadata): it is the result's title, and
     lines repeating it leave the body. Without it a line that reads as a headline is the title
     and stays in the body (`find_headline`). `links` are the texts of the page's links
-    (`ingest.extract.link_texts`); pasted text has none. `removed_before` is what earlier stages
+    (`ingest.extraction.link_texts`); pasted text has none. `removed_before` is what earlier stages
     took from the article, in words (a page's selector rules: `Page.removed_words`): the guard
     judges them and this text's removals together. `page` says the text was extracted from a
     page, not pasted: the rules whose `inputs` leave out its kind do not run.

@@ -19,7 +19,7 @@ from ingest.removals import Fact
 from ingest.version import __version__
 
 if TYPE_CHECKING:  # a type only: building a pasted text's record needs no page machinery
-    from ingest.extract import Page
+    from ingest.extraction import Page
 
 # Separators between several authors in one byline, in the languages we write rules for.
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b|\bund\b|\bi\b|\be\b)\s*")
@@ -85,6 +85,7 @@ def build_record(
         held_back=tuple(
             Held(h.rule, h.category, h.lines, h.words, h.share, h.reason) for h in held
         ),
+        extracted=page.text if page else None,
     )
 
 

@@ -10,12 +10,19 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ingest.engine import CleanOptions, CleanResult, clean, warm_up
 from ingest.errors import ExtractError, IngestError, InputError, InternalError, OutputError
-from ingest.extract import ExtractOptions, Page, declared_url, extract
-from ingest.inputs import Document, ReadOptions, display_path, find_inputs, read_document
+from ingest.inputs import (
+    Document,
+    ReadOptions,
+    declared_url,
+    display_path,
+    find_inputs,
+    read_document,
+)
 from ingest.metadata import Source, build_record
 from ingest.output import atomic_write, remove_stale_temporaries
 from ingest.record import Record
@@ -32,6 +39,9 @@ from ingest.repetition import (
 )
 from ingest.rules import Ruleset, load_ruleset, site_name
 from ingest.workers import Supervisor, out_of_memory
+
+if TYPE_CHECKING:  # types only: a page is extracted on demand (prepare_document)
+    from ingest.extraction import ExtractOptions, Page
 
 # A long article cleans in well under a second; a minute is a page gone pathological.
 DEFAULT_DOC_TIMEOUT = 60.0
@@ -106,6 +116,8 @@ def prepare_document(
     src = Source(source, doc.data, url, final_url, site, record.get("fetched_at"))
     if not doc.is_html:
         return Prepared(doc.text, src, site)
+    from ingest.extraction import extract  # the page machinery (trafilatura, bs4): pages only
+
     page = extract(
         doc.text, ruleset, url=final_url, site=site, source=doc.source, options=extract_options
     )

@@ -14,8 +14,9 @@ from typing import Any
 
 from ingest.errors import InputError
 
-# The record's layout. Records written before the field existed read as schema 0.
-SCHEMA = 1
+# The record's layout. Records written before the field existed read as schema 0; schema 2
+# added `extracted`.
+SCHEMA = 2
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,10 @@ class Record:
     fetched_at: str | None
     removed: tuple[Removed, ...]
     held_back: tuple[Held, ...]
+    # For a page, the text extraction gave, which the text rules ran on (the removals' offsets
+    # refer to it): `ingest diff` shows a current record without extracting again. None for
+    # pasted text, whose input is that text.
+    extracted: str | None = None
     schema: int = SCHEMA
 
     def to_json(self) -> dict[str, Any]:
@@ -169,6 +174,7 @@ class Record:
             "fetched_at": self.fetched_at,
             "removed": [r.to_json() for r in self.removed],
             "held_back": [h.to_json() for h in self.held_back],
+            "extracted": self.extracted,
         }
 
     @classmethod
@@ -208,7 +214,7 @@ _FIX = "clean its input again with ingest clean, or remove it"
 _TEXT_FIELDS = (
     "title", "date", "date_modified", "language", "site", "sitename", "description", "url",
     "final_url", "source", "raw_sha256", "text_sha256", "ruleset", "tool_version", "extractor",
-    "fetched_at",
+    "fetched_at", "extracted",
 )  # fmt: skip
 
 

@@ -18,7 +18,7 @@ import re2
 from bs4 import BeautifulSoup
 
 from ingest.engine import CleanOptions, clean
-from ingest.extract import link_texts, remove_elements
+from ingest.extraction import link_texts, remove_elements
 from ingest.rules import Case, Rule, Ruleset, rule_errors
 
 # The guard protects articles from misfiring rules; an example is all boilerplate by design.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -83,3 +85,50 @@ def test_diff_rederives_a_page_whose_record_was_made_by_another_extractor(
     older = {**record.to_json(), "extractor": "trafilatura 1.0.0"}
     (out / "talks.json").write_text(json.dumps(older), encoding="utf-8")
     assert view_article(raw, ruleset, clean_dir=out).from_record is False
+
+
+def test_diff_of_a_current_page_record_does_not_extract_again(
+    tmp_path: Path, ruleset: Ruleset
+) -> None:
+    raw, out = tmp_path / "talks.html", tmp_path / "clean"
+    raw.write_text(PAGE, encoding="utf-8")
+    code = f"""
+import sys
+from pathlib import Path
+from ingest import load_ruleset
+from ingest.diff import view_article
+view = view_article(Path({str(raw)!r}), load_ruleset(), clean_dir=Path({str(out)!r}))
+print(view.from_record, 'trafilatura' in sys.modules)
+print(any(m.rule.startswith('paywall') for m in view.marks), 'left to read' in view.text)
+"""
+
+    def diff_in_a_fresh_process() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()
+
+    assert diff_in_a_fresh_process()[0] == "False True"  # no record: the page is extracted
+    out.mkdir()
+    result, record = clean_document(read_document(raw, ReadOptions()), ruleset)
+    (out / "talks.txt").write_text(result.text + "\n", encoding="utf-8")
+    (out / "talks.json").write_text(json.dumps(record.to_json()), encoding="utf-8")
+    # a current record: no extraction at all, and the marks sit on the text the rules ran on
+    assert diff_in_a_fresh_process() == ["True False", "True True"]
+
+
+def test_diff_says_why_a_record_is_stale(tmp_path: Path, ruleset: Ruleset) -> None:
+    raw, out = tmp_path / "talks.html", tmp_path / "clean"
+    raw.write_text(PAGE, encoding="utf-8")
+    out.mkdir()
+    result, record = clean_document(read_document(raw, ReadOptions()), ruleset)
+    (out / "talks.txt").write_text(result.text + "\n", encoding="utf-8")
+    for change, why in [
+        ({"ruleset": "sha256:other"}, "the rules changed"),
+        ({"tool_version": "0.0.1"}, "made by ingest 0.0.1"),
+        ({"extractor": "trafilatura 1.0.0"}, "extracted by trafilatura 1.0.0"),
+        ({"extracted": None}, "its page text is not in it"),
+        ({"raw_sha256": "0" * 64}, "the input changed"),
+    ]:
+        (out / "talks.json").write_text(json.dumps({**record.to_json(), **change}), "utf-8")
+        view = view_article(raw, ruleset, clean_dir=out)
+        assert not view.from_record and view.stale and why in view.stale, (change, view.stale)

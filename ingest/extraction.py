@@ -116,27 +116,6 @@ class Stripped(NamedTuple):
     removed_words: int = 0  # words of the untouched page's extraction that the removals held
 
 
-def declared_url(html: str) -> str | None:
-    """The address a saved page declares for itself: its canonical link or og:url (in the
-    first 64 KiB, where a page's <head> is), when absolute http(s); else None."""
-    head = html[:65536]
-    for tag in _HEAD_TAG.finditer(head):
-        attrs: dict[str, str] = {
-            m[0].lower(): m[1] or m[2] or m[3] for m in _ATTR.findall(tag.group(0))
-        }
-        rel, prop = attrs.get("rel", "").lower(), attrs.get("property", "").lower()
-        value = attrs.get("href") if tag.group(1).lower() == "link" else attrs.get("content")
-        if (rel == "canonical" or prop == "og:url") and value and _ABSOLUTE.match(value):
-            return value.strip()
-    return None
-
-
-# <link ...> and <meta ...> tags, and their attributes, quoted or not
-_HEAD_TAG = re.compile(r"<(link|meta)\b[^>]{0,2000}>", re.IGNORECASE)
-_ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
-_ABSOLUTE = re.compile(r"\s*https?://[^/\s]", re.IGNORECASE)
-
-
 def extract(
     html: str,
     ruleset: Ruleset,

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ingest import InputError, RuleError, Ruleset, load_ruleset, rules_from_toml
-from ingest.extract import ExtractOptions, Page, extract, remove_elements
+from ingest.extraction import ExtractOptions, Page, extract, remove_elements
 from ingest.inputs import ReadOptions, read_document
 from ingest.metadata import Source
 from ingest.pipeline import Prepared, clean_document, clean_prepared
@@ -220,7 +220,7 @@ def test_the_selector_prefilter_never_hides_a_match_from_soupsieve(ruleset: Rule
     import soupsieve
     from bs4 import BeautifulSoup
 
-    from ingest.extract import _candidates
+    from ingest.extraction import _candidates
 
     page = article("Talks resume in Brussels", "Body") + (
         '<aside class="Sidebar widget-area"><nav role="navigation"><a rel="tag nofollow">t</a>'
