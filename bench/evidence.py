@@ -33,7 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from ingest import IngestError, load_ruleset  # noqa: E402
 from ingest.inputs import Document, decode_bytes, decode_page  # noqa: E402
-from ingest.pipeline import clean_document, render, site_of, write_outputs  # noqa: E402
+from ingest.output import render, write_outputs  # noqa: E402
+from ingest.pipeline import clean_document, site_of  # noqa: E402
 
 _RULES = load_ruleset(ROOT / "rules")
 # Where a file name's domain ends: a generic or two-letter top-level label ("iwr.de.IWR-x"),
@@ -68,7 +69,7 @@ def _clean(args: tuple[Path, str, str, bool, Path]) -> str | None:
         )
         doc = Document(str(path), key, data, text, encoding, is_html=is_html)
         result, meta = clean_document(doc, _RULES, url=url)
-        write_outputs(out, key, *render(result, meta))
+        write_outputs(out, key, *render(result.text, meta))
     except IngestError as exc:
         return str(exc)
     return None

@@ -50,16 +50,14 @@ from ingest.inputs import (
     read_record,
     record_path,
 )
-from ingest.output import atomic_write, remove_stale_temporaries
+from ingest.output import atomic_write, remove_stale_temporaries, render, write_outputs
 from ingest.pipeline import (
     BatchOptions,
     clean_document,
     default_jobs,
     remove_repeated,
-    render,
     worker_pool,
     worker_ruleset,
-    write_outputs,
 )
 from ingest.rules import Ruleset, site_name
 from ingest.version import __version__
@@ -226,7 +224,8 @@ async def _hold_location(response: httpx.Response) -> None:
 
 
 def _clean_in_worker(doc: Document, options: CleanOptions) -> tuple[bytes, bytes]:
-    return render(*clean_document(doc, worker_ruleset(), options))
+    result, record = clean_document(doc, worker_ruleset(), options)
+    return render(result.text, record)
 
 
 def _keep(
@@ -324,7 +323,8 @@ class _Fetcher:
         deadline (or here, where workers cannot have the ruleset)."""
         options = self.options.batch.clean
         if self.workers is None:
-            return render(*clean_document(doc, self.ruleset, options))
+            cleaned, record = clean_document(doc, self.ruleset, options)
+            return render(cleaned.text, record)
         future = self.workers.submit(_clean_in_worker, doc, options, name=doc.source)
         result: tuple[bytes, bytes] = await asyncio.wrap_future(future)
         return result

@@ -1,4 +1,5 @@
-"""Atomic writes: a reader sees the old file or the new one, never half of one.
+"""An article's output files, and atomic writes: a reader sees the old file or the new one,
+never half of one.
 
 A temporary file is named `.<name>.<pid>.<random>.tmp` after the process writing it, so that
 a later run can tell the leftovers of a killed process (its pid no longer runs) from the files
@@ -8,10 +9,13 @@ another run is writing right now, and remove only the former.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import tempfile
 from pathlib import Path
+
+from ingest.record import Record
 
 _TEMPORARY = re.compile(r"^\..+\.(\d+)\.[^.]+\.tmp$")
 
@@ -62,3 +66,16 @@ def _running(pid: int) -> bool:
     except (PermissionError, OverflowError, OSError):
         return True  # someone else's process: leave its files alone
     return True
+
+
+def render(body: str, record: Record) -> tuple[bytes, bytes]:
+    """The bytes of `<key>.txt` (the clean `body`) and `<key>.json` (its record)."""
+    text = (body + "\n" if body else "").encode("utf-8")
+    meta = json.dumps(record.to_json(), ensure_ascii=False, indent=2) + "\n"
+    return text, meta.encode("utf-8")
+
+
+def write_outputs(out_dir: Path, key: str, text: bytes, meta: bytes) -> None:
+    # The .json goes last: its text_sha256 vouches for the .txt beside it.
+    atomic_write(out_dir / f"{key}.txt", text)
+    atomic_write(out_dir / f"{key}.json", meta)

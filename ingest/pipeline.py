@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import re
@@ -24,7 +23,7 @@ from ingest.inputs import (
     read_document,
 )
 from ingest.metadata import Source, build_record
-from ingest.output import atomic_write, remove_stale_temporaries
+from ingest.output import remove_stale_temporaries, render, write_outputs
 from ingest.record import Record
 from ingest.repetition import (
     RULE_ID,
@@ -214,19 +213,6 @@ _ARCHIVED = re.compile(r"/web/[0-9]{1,14}(?:[a-z]{2}_)?/+(.+)")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):/+")
 
 
-def render(result: CleanResult, record: Record) -> tuple[bytes, bytes]:
-    """The bytes of `<key>.txt` and `<key>.json`."""
-    text = (result.text + "\n" if result.text else "").encode("utf-8")
-    meta = json.dumps(record.to_json(), ensure_ascii=False, indent=2) + "\n"
-    return text, meta.encode("utf-8")
-
-
-def write_outputs(out_dir: Path, key: str, text: bytes, meta: bytes) -> None:
-    # The .json goes last: its text_sha256 vouches for the .txt beside it.
-    atomic_write(out_dir / f"{key}.txt", text)
-    atomic_write(out_dir / f"{key}.json", meta)
-
-
 def clean_paths(
     paths: Sequence[Path],
     ruleset: Ruleset,
@@ -386,7 +372,7 @@ def _clean_one(
             result, meta = clean_document(doc, ruleset, options.clean, url=options.url)
         else:
             result, meta = clean_repeated(doc, ruleset, repeats, options.clean, url=options.url)
-        text, meta_bytes = render(result, meta)
+        text, meta_bytes = render(result.text, meta)
         write_outputs(options.out_dir, doc.key, text, meta_bytes)
     except IngestError as exc:
         return Outcome(source, error=exc)
