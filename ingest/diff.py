@@ -20,7 +20,7 @@ from ingest.engine import normalize
 from ingest.errors import InputError
 from ingest.inputs import ReadOptions, read_document, read_json
 from ingest.metadata import extractor
-from ingest.pipeline import clean_prepared, prepare_document
+from ingest.pipeline import clean_document
 from ingest.record import Held, Record, Removed, record_problem
 from ingest.rules import Ruleset
 from ingest.version import __version__
@@ -133,9 +133,8 @@ def view_article(
     if record is not None and body is not None:
         text = record.extracted if doc.is_html else doc.text
     else:
-        prep = prepare_document(doc, ruleset, url=url)
-        result, record = clean_prepared(prep, ruleset)
-        text, body = prep.text, result.text
+        result, record = clean_document(doc, ruleset, url=url)
+        text, body = record.extracted if doc.is_html else doc.text, result.text
     return ArticleView(
         source=record.source or doc.source,
         key=doc.key,
