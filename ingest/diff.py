@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +17,10 @@ from typing import Any
 
 from ingest.engine import normalize
 from ingest.errors import InputError
-from ingest.inputs import ReadOptions, read_document, read_json
+from ingest.inputs import ReadOptions, display_path, read_document
 from ingest.metadata import extractor
 from ingest.pipeline import clean_document
-from ingest.record import Held, Record, Removed, record_problem
+from ingest.record import Held, Record, Removed
 from ingest.rules import Ruleset
 from ingest.version import __version__
 
@@ -60,16 +59,9 @@ def read_records(folder: Path) -> Iterator[tuple[Path, Record | InputError]]:
     end)."""
     for path in sorted(folder.glob("*.json")):
         try:
-            meta = read_json(
-                path,
-                record_problem,
-                "ingest record",
-                "clean its input again with ingest clean, or remove it",
-            )
+            yield path, Record.read(path, display_path(path))
         except InputError as exc:
             yield path, exc
-            continue
-        yield path, Record.from_json(meta, str(path))
 
 
 @dataclass(frozen=True)
@@ -130,11 +122,11 @@ def view_article(
     record is current (a page is not extracted again), else cleaned now (`stale` says why)."""
     doc = read_document(path, read or ReadOptions())
     record, body, stale = _current_record(clean_dir, doc.key, doc.data, ruleset, page=doc.is_html)
-    if record is not None and body is not None:
-        text = record.extracted if doc.is_html else doc.text
-    else:
+    if record is None or body is None:
         result, record = clean_document(doc, ruleset, url=url)
-        text, body = record.extracted if doc.is_html else doc.text, result.text
+        body = result.text
+    # the text the rules ran on: a page's extraction, which the record keeps; pasted text as is
+    text = record.extracted if doc.is_html else doc.text
     return ArticleView(
         source=record.source or doc.source,
         key=doc.key,
@@ -155,26 +147,22 @@ def _current_record(
     if clean_dir is None:
         return None, None, "no clean/ folder given"
     try:
-        meta = json.loads((clean_dir / f"{key}.json").read_text(encoding="utf-8"))
+        record = Record.read(clean_dir / f"{key}.json")
         body = (clean_dir / f"{key}.txt").read_bytes()
-        record = Record.from_json(meta)
-    except (OSError, ValueError, InputError):
+    except (OSError, InputError):
         return None, None, f"no readable record in {clean_dir}"
-    stale = (
-        "the input changed"
-        if record.raw_sha256 != hashlib.sha256(data).hexdigest()
-        else "the rules changed"
-        if record.ruleset != ruleset.id
-        else f"it was made by ingest {record.tool_version}"
-        if record.tool_version != __version__
-        else f"it was extracted by {record.extractor}"
-        if page and record.extractor != extractor()
-        else "its page text is not in it (a record of before schema 2)"
-        if page and record.extracted is None
-        else "its .txt was changed"
-        if record.text_sha256 != hashlib.sha256(body).hexdigest()
-        else None
+    changes = (
+        (record.raw_sha256 != hashlib.sha256(data).hexdigest(), "the input changed"),
+        (record.ruleset != ruleset.id, "the rules changed"),
+        (record.tool_version != __version__, f"it was made by ingest {record.tool_version}"),
+        (page and record.extractor != extractor(), f"it was extracted by {record.extractor}"),
+        (
+            page and record.extracted is None,
+            "its page text is not in it (a record of before schema 2)",
+        ),
+        (record.text_sha256 != hashlib.sha256(body).hexdigest(), "its .txt was changed"),
     )
+    stale = next((why for changed, why in changes if changed), None)
     if stale is not None:
         return None, None, f"the record is stale: {stale}"
     return record, body.decode("utf-8").removesuffix("\n"), None

@@ -224,7 +224,12 @@ async def _hold_location(response: httpx.Response) -> None:
 
 
 def _clean_in_worker(doc: Document, options: CleanOptions) -> tuple[bytes, bytes]:
-    result, record = clean_document(doc, worker_ruleset(), options)
+    return _clean_to_bytes(doc, worker_ruleset(), options)
+
+
+def _clean_to_bytes(doc: Document, ruleset: Ruleset, options: CleanOptions) -> tuple[bytes, bytes]:
+    """The page's `.txt` and `.json` bytes."""
+    result, record = clean_document(doc, ruleset, options)
     return render(result.text, record)
 
 
@@ -323,8 +328,7 @@ class _Fetcher:
         deadline (or here, where workers cannot have the ruleset)."""
         options = self.options.batch.clean
         if self.workers is None:
-            cleaned, record = clean_document(doc, self.ruleset, options)
-            return render(cleaned.text, record)
+            return _clean_to_bytes(doc, self.ruleset, options)
         future = self.workers.submit(_clean_in_worker, doc, options, name=doc.source)
         result: tuple[bytes, bytes] = await asyncio.wrap_future(future)
         return result

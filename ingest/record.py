@@ -178,13 +178,15 @@ class Record:
         }
 
     @classmethod
-    def read(cls, path: Path | str) -> Record:
-        """The record in the file `path` (a `<key>.json`), or an InputError that names it."""
+    def read(cls, path: Path | str, where: str | None = None) -> Record:
+        """The record in the file `path` (a `<key>.json`), or an InputError that names it
+        (`where`, or else the path): unreadable, not JSON, or not an ingest record."""
+        where = where or str(path)
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise InputError(str(path), f"is not a readable ingest record: {exc}", _FIX) from exc
-        return cls.from_json(data, str(path))
+            raise InputError(where, f"is not a readable ingest record: {exc}", _FIX) from exc
+        return cls.from_json(data, where)
 
     @classmethod
     def from_json(cls, data: Any, where: str = "<record>") -> Record:

@@ -41,8 +41,8 @@ import re2
 
 from ingest.engine import CleanResult
 from ingest.errors import InputError, RuleError
-from ingest.inputs import read_json
-from ingest.record import Evidence, Record, Removed, record_problem
+from ingest.inputs import display_path
+from ingest.record import Evidence, Record, Removed
 from ingest.rules import Examples, Rule, Ruleset
 
 RULE_ID = "repeated-line"
@@ -124,14 +124,12 @@ def article_from_record(key: str, record: Record, body: str) -> Article:
         if entry.rule == RULE_ID and entry.stage == "text":
             lines += body_lines(entry.text)
             written += _written(entry.text)
-    site = record.site
-    language = record.language
     held = tuple(sorted({h.rule for h in record.held_back}))
     return Article(
         key,
-        site if isinstance(site, str) and site else None,
+        record.site or None,
         tuple(lines),
-        language if isinstance(language, str) else None,
+        record.language,
         held,
         tuple(dict.fromkeys(written)),
     )
@@ -155,8 +153,7 @@ def read_articles(paths: Iterable[Path]) -> tuple[list[Article], list[str]]:
             if file.name.endswith(".http.json"):  # a fetched page's HTTP record
                 continue
             try:
-                meta = read_json(file, record_problem, "ingest record", "clean its input again")
-                record = Record.from_json(meta, str(file))
+                record = Record.read(file, display_path(file))
                 data = file.with_suffix(".txt").read_bytes()
             except InputError as exc:
                 notes.append(f"not used: {exc}")
