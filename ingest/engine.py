@@ -315,7 +315,10 @@ def _clean(
             foreign_lines[text, article.code] = is_foreign(text, article, LINE_TRIALS)
         return foreign_lines[text, article.code]
 
-    prefilter = _pattern_prefilter(rules)
+    # the prefilter answers for all the ruleset's patterns: the pass asks about its own
+    every = [(i, r) for i, r in enumerate(ruleset.rules) if r.scope in PATTERN_SCOPES]
+    prefilter = _pattern_prefilter(ruleset)
+    order = {id(r): i for i, r in pattern_rules}
     # The body's language is needed by the foreign-language check alone, and detection is most
     # of the cost of cleaning: the other rules settle first, so that the body is judged once
     # (twice when a foreign run goes), and the final judgement is the one the result reports.
@@ -326,7 +329,10 @@ def _clean(
     while passes < options.max_passes:
         passes += 1
         candidates = [
-            c for i, r in prefilter(current.data, pattern_rules) for c in _match(r, i, current)
+            c
+            for _, r in prefilter(current.data, every)
+            if id(r) in order
+            for c in _match(r, order[id(r)], current)
         ]
         lines, changed_a = state.apply(current, candidates)
         if changed_a:
@@ -403,9 +409,9 @@ def normalize(text: str) -> str:
 
 def warm_up(ruleset: Ruleset) -> None:
     """Build ahead what the first clean() builds and every later one reuses: the prefilter of
-    the rules that apply on any site, and langdetect's profiles (about 0.9 s together), so that
+    the ruleset's patterns, and langdetect's profiles (about 0.9 s together), so that
     worker processes forked afterwards inherit them instead of each building its own."""
-    _pattern_prefilter([r for r in ruleset.rules if r.applies_to(None)])
+    _pattern_prefilter(ruleset)
     load_profiles()
 
 
@@ -416,10 +422,10 @@ def _words(text: str) -> int:
 _Indexed = list[tuple[int, Rule]]
 
 
-def _pattern_prefilter(rules: Sequence[Rule]) -> Callable[[bytes, _Indexed], _Indexed]:
-    """The prefilter of these rules' patterns, cached by the rules that have one: clean() and
-    warm_up() must ask for the same key, or warming up builds a set no clean() uses."""
-    return _prefilter(tuple(r for r in rules if r.scope in PATTERN_SCOPES))
+def _pattern_prefilter(ruleset: Ruleset) -> Callable[[bytes, _Indexed], _Indexed]:
+    """The prefilter of all the ruleset's patterns, whatever the site and kind of text: one
+    for every clean() with this ruleset, so that warm_up() builds the one clean() uses."""
+    return _prefilter(tuple(r for r in ruleset.rules if r.scope in PATTERN_SCOPES))
 
 
 @functools.lru_cache(maxsize=64)
@@ -429,21 +435,14 @@ def _prefilter(rules: tuple[Rule, ...]) -> Callable[[bytes, _Indexed], _Indexed]
     An RE2 set answers "which of these patterns match?" in a single scan; only those rules
     then run their own match (for positions, groups and `cut`). Most rules match nothing in
     most articles, so the cost grows little with the number of rules (bench/speed.py). Sets
-    hold _SET_SIZE patterns each, which keeps each one's automaton within _SET_MEMORY.
+    hold _SET_SIZE patterns each, which keeps each one's automaton within _SET_MEMORY, and
+    are built once per group: a ruleset with one rule more (a site's `repeated-line`) builds
+    only its last set again.
     """
-    groups: list[tuple[int, Any]] = []
-    for first in range(0, len(rules), _SET_SIZE):
-        options = re2.Options()
-        options.max_mem = _SET_MEMORY
-        options.log_errors = False
-        patterns = re2.Set.SearchSet(options)
-        try:
-            for rule in rules[first : first + _SET_SIZE]:
-                patterns.Add(rule.compiled.pattern)
-            patterns.Compile()
-        except re2.error:  # too large for a set: these rules scan on their own
-            patterns = None
-        groups.append((first, patterns))
+    groups = [
+        (first, _pattern_set(rules[first : first + _SET_SIZE]))
+        for first in range(0, len(rules), _SET_SIZE)
+    ]
 
     def matching(text: bytes, indexed: _Indexed) -> _Indexed:
         hits: set[int] = set()
@@ -457,6 +456,23 @@ def _prefilter(rules: tuple[Rule, ...]) -> Callable[[bytes, _Indexed], _Indexed]
         return [pair for n, pair in enumerate(indexed) if n in hits]
 
     return matching
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern_set(rules: tuple[Rule, ...]) -> Any:
+    """An RE2 set of these rules' patterns; None when it is too large for a set (the rules
+    then scan on their own)."""
+    options = re2.Options()
+    options.max_mem = _SET_MEMORY
+    options.log_errors = False
+    patterns = re2.Set.SearchSet(options)
+    try:
+        for rule in rules:
+            patterns.Add(rule.compiled.pattern)
+        patterns.Compile()
+    except re2.error:
+        return None
+    return patterns
 
 
 def _visible(text: str) -> str:
