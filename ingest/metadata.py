@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ingest.engine import CleanResult
+from ingest.language import Language
 from ingest.record import Held, Record, Removed
 from ingest.removals import Fact
 from ingest.version import __version__
@@ -52,8 +53,8 @@ def build_record(
     return Record(
         title=(page.title if page else None) or result.title,
         authors=tuple(names),
-        date=(page.date if page else None) or parse_date(_first(facts, "date")),
-        date_modified=parse_date(_first(facts, "date_modified")),
+        date=(page.date if page else None) or parse_date(_first(facts, "date"), result.language),
+        date_modified=parse_date(_first(facts, "date_modified"), result.language),
         language=result.language.code,
         language_confidence=result.language.confidence,
         site=src.site,
@@ -111,20 +112,30 @@ def authors(facts: Sequence[Fact]) -> list[str]:
     return found
 
 
-def parse_date(value: Any) -> str | None:
+def parse_date(value: Any, language: Language | None = None) -> str | None:
     """ISO 8601 for a date string a rule captured; None when it states no full date.
 
     Only strings that carry a year are parsed: dateparser would fill a missing year from
-    the clock, and our output must not depend on when it was made.
+    the clock, and our output must not depend on when it was made. The article's language is
+    tried first: dateparser then loads one locale, not eight (0.5 s at a process's first date).
     """
     if not isinstance(value, str) or not _YEAR.search(value):
         return None
-    return _parse_date(" ".join(value.split()))
+    value = " ".join(value.split())
+    code = language.code if language is not None else None
+    if code in _DATE_LANGUAGES:
+        found = _parse_date(value, (code,))
+        if found is not None:
+            return found
+    return _parse_date(value, _DATE_LANGUAGES)
+
+
+_DATE_LANGUAGES = ("en", "fr", "es", "de", "it", "pt", "nl", "pl")
 
 
 @functools.cache
-def _parse_date(value: str) -> str | None:
-    data = _date_parser().get_date_data(value)
+def _parse_date(value: str, languages: tuple[str, ...]) -> str | None:
+    data = _date_parser(languages).get_date_data(value)
     when = data.date_obj
     if when is None:
         return None
@@ -134,11 +145,11 @@ def _parse_date(value: str) -> str | None:
 
 
 @functools.cache
-def _date_parser() -> Any:
+def _date_parser(languages: tuple[str, ...]) -> Any:
     from dateparser.date import DateDataParser  # imported on first use: it costs 0.15 s
 
     return DateDataParser(
-        languages=["en", "fr", "es", "de", "it", "pt", "nl", "pl"],
+        languages=list(languages),
         settings={
             "REQUIRE_PARTS": ["day", "month", "year"],
             # Day first unless impossible: 25/11/2024 and 03/04/2024 are both day-month.

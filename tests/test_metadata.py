@@ -7,6 +7,7 @@ import hashlib
 import pytest
 
 from ingest import Ruleset, Source, build_record, clean
+from ingest.language import Language
 from ingest.metadata import authors, parse_date
 from ingest.removals import Fact
 
@@ -29,6 +30,9 @@ from ingest.removals import Fact
 )
 def test_dates_become_iso_8601(text: str, iso: str) -> None:
     assert parse_date(text) == iso
+    # the article's language is tried first (one locale to load); any language reads the same
+    for code in ("en", "fr", "de", "pl", "ja"):
+        assert parse_date(text, Language(code, 1.0)) == iso, code
 
 
 @pytest.mark.parametrize("text", ["March 1", "yesterday", "3 days ago", "", None, 42])
