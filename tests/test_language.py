@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from langdetect.detector import Detector
@@ -122,3 +123,37 @@ def test_a_line_in_the_articles_language_is_settled_by_one_walk() -> None:
     detector.get_probabilities()
     assert detector.stopped
     assert abs(sum(detector.langprob) - 1 / LINE_TRIALS) < 1e-9  # one walk's share, no more
+
+
+def test_the_cached_profiles_are_langdetects_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from importlib import resources
+
+    from langdetect.detector_factory import DetectorFactory
+
+    from ingest.language import _profiles
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = _profiles()  # from the JSON files, and cached
+    assert len(list((tmp_path / "ingest").iterdir())) == 1
+    cached = _profiles()  # from the cache
+    stock = DetectorFactory()
+    folder = resources.files("langdetect") / "profiles"
+    names = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+    stock.load_json_profile([(folder / n).read_text(encoding="utf-8") for n in names])
+    for languages, table in (built, cached):
+        assert languages == stock.langlist
+        assert set(table) == set(stock.word_lang_prob_map)
+        assert all(table[g] == probs for g, probs in stock.word_lang_prob_map.items())
+
+
+def test_an_unwritable_cache_only_costs_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingest.language import _profiles
+
+    (tmp_path / "ingest").write_text("a file where the cache folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    languages, table = _profiles()
+    assert "en" in languages and table["the"] == table["the"]
