@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from ingest.extraction import ExtractOptions, Page, extract
     from ingest.fetch import FetchOptions, FetchOutcome, fetch_urls
 
-# Extraction (trafilatura, bs4) and fetching (httpx, asyncio) are imported on first use, so
+# Extraction (trafilatura, lxml) and fetching (httpx, asyncio) are imported on first use, so
 # that cleaning text and reading records start sooner.
 _LAZY = {
     "ExtractOptions": "ingest.extraction",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import re2
-from bs4 import BeautifulSoup
+from lxml.html import HtmlElement, fragment_fromstring
 
 from ingest.engine import CleanOptions, clean
 from ingest.extraction import link_texts, remove_elements
@@ -64,8 +64,8 @@ def _check_rule(rule: Rule, ruleset: Ruleset) -> Iterator[str]:
     page = "text" not in rule.inputs  # an example stands for a text the rule cleans
     for example in rule.examples.remove:
         if rule.scope == "html":
-            stripped, removals, *_ = remove_elements(_FILLER + example, alone, site=site)
-            if _page_text(stripped) != _page_text(_FILLER) or not removals:
+            stripped, removals, *_ = remove_elements(_page(example), alone, site=site)
+            if _text_of(stripped) != _text_of(_page("")) or not removals:
                 yield f"did not remove the HTML example {example!r}"
             continue
         text, links = _example_text(rule, example)
@@ -76,7 +76,7 @@ def _check_rule(rule: Rule, ruleset: Ruleset) -> Iterator[str]:
         if rule.scope == "html":
             # in a page of article text, as the remove examples: alone, the example is the
             # whole page, and the page-share guard would hold back any removal of it
-            _, removals, *_ = remove_elements(_FILLER + example, alone, site=site)
+            _, removals, *_ = remove_elements(_page(example), alone, site=site)
             texts = [r.text for r in removals]
         else:
             text, links = _example_text(rule, example)
@@ -107,16 +107,23 @@ def _example_text(rule: Rule, example: str) -> tuple[str, frozenset[str]]:
     """
     if rule.scope != "link-tail":
         return example, frozenset()
-    soup = BeautifulSoup(example, "html.parser")
+    fragment = fragment_fromstring(example, create_parent="div")
     lines = [
-        ("- " if e.name == "li" else "") + " ".join(e.get_text(" ").split())
-        for e in soup.find_all(["p", "li", "h1", "h2", "h3", "h4", "h5", "h6"])
+        ("- " if e.tag == "li" else "") + _text_of(e)
+        for e in fragment.iter("p", "li", "h1", "h2", "h3", "h4", "h5", "h6")
     ]
-    return "\n".join(lines), link_texts(soup.find_all("a"))
+    return "\n".join(lines), link_texts(fragment)
 
 
-def _page_text(html: str) -> str:
-    return " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+def _page(example: str) -> str:
+    return f"<html><body>{_FILLER}{example}</body></html>"
+
+
+def _text_of(element: HtmlElement | str) -> str:
+    tree = (
+        fragment_fromstring(element, create_parent="div") if isinstance(element, str) else element
+    )
+    return " ".join(" ".join(tree.itertext()).split())
 
 
 def lint(ruleset_dir: str | None, ruleset: Ruleset | None) -> list[Problem]:

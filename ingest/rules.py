@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
+import cssselect
 import re2
-import soupsieve
 
 from ingest.errors import RuleError
 
@@ -388,9 +388,9 @@ def _parse_rule(where: str, index: int, rec: Mapping[str, Any], defines: Mapping
         if not selectors:
             raise fail("missing 'selectors'", "an html rule lists CSS selectors to remove")
         for selector in selectors:
-            try:
-                soupsieve.compile(selector)
-            except soupsieve.SelectorSyntaxError as exc:
+            try:  # as extraction matches it: cssselect's XPath, on lxml's tree
+                cssselect.HTMLTranslator().css_to_xpath(selector)
+            except cssselect.SelectorError as exc:
                 raise fail(f"bad CSS selector {selector!r}: {exc}", "fix the selector") from exc
     elif selectors:
         raise fail("'selectors' given", "only scope = 'html' takes CSS selectors")
