@@ -39,7 +39,7 @@ from ingest.content_encoding import (
     Decoder,
     LayerTooLarge,
 )
-from ingest.engine import CleanOptions
+from ingest.engine import CleanOptions, warm_up
 from ingest.errors import FetchError, IngestError, InputError, InternalError, OutputError
 from ingest.inputs import (
     Document,
@@ -56,12 +56,10 @@ from ingest.pipeline import (
     clean_document,
     default_jobs,
     remove_repeated,
-    worker_pool,
-    worker_ruleset,
 )
 from ingest.rules import Ruleset, site_name
 from ingest.version import __version__
-from ingest.workers import Supervisor
+from ingest.workers import Supervisor, worker_pool, worker_ruleset
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _KEPT_HEADERS = (
@@ -180,6 +178,8 @@ async def _fetch_all(
     # Extraction and cleaning are CPU work that holds the GIL for long stretches: in threads
     # they starve the event loop and every deadline fires late. They run in processes.
     jobs = max(1, min(options.jobs or default_jobs(), len(urls)))
+    if len(urls) > 1:
+        warm_up(ruleset)
     workers = worker_pool(ruleset, jobs, options.batch.doc_timeout)
     for folder in (options.raw_dir, options.batch.out_dir):
         remove_stale_temporaries(folder)

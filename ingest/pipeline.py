@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -36,8 +35,8 @@ from ingest.repetition import (
     repeats_for,
     with_repeats,
 )
-from ingest.rules import Ruleset, load_ruleset, site_name
-from ingest.workers import Supervisor, out_of_memory
+from ingest.rules import Ruleset, site_name
+from ingest.workers import out_of_memory, worker_pool, worker_ruleset
 
 if TYPE_CHECKING:  # types only: a page is extracted on demand (prepare_document)
     from ingest.extraction import ExtractOptions, Page
@@ -115,7 +114,7 @@ def prepare_document(
     src = Source(source, doc.data, url, final_url, site, record.get("fetched_at"))
     if not doc.is_html:
         return Prepared(doc.text, src, site)
-    from ingest.extraction import extract  # the page machinery (trafilatura, bs4): pages only
+    from ingest.extraction import extract  # the page machinery (trafilatura, lxml): pages only
 
     page = extract(
         doc.text, ruleset, url=final_url, site=site, source=doc.source, options=extract_options
@@ -297,6 +296,8 @@ def _run(
     if not todo:
         return
     jobs = max(1, min(options.jobs, len(todo)))
+    if len(todo) > 1:  # what every input would build: once, here, and inherited by workers
+        warm_up(ruleset)
     pool = worker_pool(ruleset, jobs, options.doc_timeout)
     if pool is None:
         for path, _, repeats in todo:
@@ -315,45 +316,6 @@ def _run(
                 yield Outcome(source, error=exc)
             except Exception as exc:
                 yield Outcome(source, error=InternalError.of(source, exc))
-
-
-_WORKER_RULES: Ruleset | None = None
-
-
-def worker_pool(ruleset: Ruleset, jobs: int, doc_timeout: float | None) -> Supervisor | None:
-    """Processes that clean with `ruleset` (`worker_ruleset()` in them), each input under
-    `doc_timeout` seconds; or None when they could not have the ruleset: then clean in this
-    process, without a deadline.
-
-    Compiled RE2 patterns do not pickle. Where processes fork (Linux), the workers inherit this
-    process's ruleset, warmed up once here, instead of each loading and compiling it again
-    (about 1.4 s per worker); where they start afresh, each loads it from its folder, so a
-    ruleset made from a string (`rules_from_toml`) stays in this process.
-    """
-    global _WORKER_RULES
-    if multiprocessing.get_start_method() == "fork":
-        warm_up(ruleset)
-        _WORKER_RULES = ruleset
-    elif not Path(ruleset.source).is_dir():
-        return None
-    return Supervisor(
-        jobs,
-        timeout=doc_timeout,
-        initializer=init_worker,
-        initargs=(ruleset.source, ruleset.id),
-    )
-
-
-def init_worker(rules_dir: str, ruleset_id: str) -> None:
-    """Worker initializer: load the ruleset unless the worker inherited it."""
-    global _WORKER_RULES
-    if _WORKER_RULES is None or _WORKER_RULES.id != ruleset_id:
-        _WORKER_RULES = load_ruleset(rules_dir)
-
-
-def worker_ruleset() -> Ruleset:
-    assert _WORKER_RULES is not None, "worker started without a ruleset"
-    return _WORKER_RULES
 
 
 def _clean_in_worker(path: Path, options: BatchOptions, repeats: Repeats | None) -> Outcome:

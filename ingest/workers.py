@@ -7,7 +7,7 @@ Here such an input costs only its own worker: the worker is killed and replaced,
 future gets a `LimitError` naming it, and every other input goes on.
 
 Where processes fork (Linux), workers inherit the parent's ruleset, warmed up once; where they
-start afresh, each loads it from its folder (`pipeline.worker_pool` decides).
+start afresh, each loads it from its folder (`worker_pool` decides).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ except ImportError:  # Windows: no RLIMIT_AS
     resource = None  # type: ignore[assignment]
 
 from ingest.errors import InternalError, LimitError
+from ingest.language import load_profiles
+from ingest.rules import Ruleset, load_ruleset
 
 # How long a worker may take to start (import, load rules) before its task is failed.
 _START_SECONDS = 120.0
@@ -361,3 +363,43 @@ def limit_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (OSError, ValueError, AttributeError):
         pass
+
+
+_WORKER_RULES: Ruleset | None = None
+
+
+def worker_pool(ruleset: Ruleset, jobs: int, doc_timeout: float | None) -> Supervisor | None:
+    """Processes that clean with `ruleset` (`worker_ruleset()` in them), each input under
+    `doc_timeout` seconds; or None when they could not have the ruleset: then clean in this
+    process, without a deadline.
+
+    Compiled RE2 patterns do not pickle. Where processes fork (Linux), the workers inherit this
+    process's ruleset and language profiles, loaded once here (and the rules' prefilter, when
+    the caller warmed them up: `engine.warm_up`), instead of each loading and compiling them
+    again; where they start afresh, each loads it from its folder, so a
+    ruleset made from a string (`rules_from_toml`) stays in this process.
+    """
+    global _WORKER_RULES
+    if multiprocessing.get_start_method() == "fork":
+        load_profiles()
+        _WORKER_RULES = ruleset
+    elif not Path(ruleset.source).is_dir():
+        return None
+    return Supervisor(
+        jobs,
+        timeout=doc_timeout,
+        initializer=init_worker,
+        initargs=(ruleset.source, ruleset.id),
+    )
+
+
+def init_worker(rules_dir: str, ruleset_id: str) -> None:
+    """Worker initializer: load the ruleset unless the worker inherited it."""
+    global _WORKER_RULES
+    if _WORKER_RULES is None or _WORKER_RULES.id != ruleset_id:
+        _WORKER_RULES = load_ruleset(rules_dir)
+
+
+def worker_ruleset() -> Ruleset:
+    assert _WORKER_RULES is not None, "worker started without a ruleset"
+    return _WORKER_RULES
