@@ -204,11 +204,11 @@ def clean_command(
         jobs=jobs or default_jobs(),
         doc_timeout=doc_timeout or None,
         read=ReadOptions(max_bytes=max_bytes),
-        url=url,
         repetition=_repetition(min_repeats),
     )
+    addresses = {targets[0]: url} if url else None
     with _progress("cleaning") as tick:
-        report = clean_paths(targets, ruleset, options, on_done=tick)
+        report = clean_paths(targets, ruleset, options, addresses=addresses, on_done=tick)
     for outcome in report.failed:
         _error(str(outcome.error))
     ok = len(report.outcomes) - len(report.failed)

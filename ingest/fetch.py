@@ -156,7 +156,7 @@ def fetch_urls(
         for o in outcomes
         if o.key and o.status in ("ok", "completed")
     }
-    done = {key: (page, display_path(page)) for key, page in pages.items()}
+    done = {key: (page, display_path(page), None) for key, page in pages.items()}
     failed = {o.source: o.error for o in remove_repeated(done, ruleset, batch) if o.error}
     return [
         dataclasses.replace(o, status="failed", error=failed[done[o.key][1]])

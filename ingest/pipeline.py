@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 from ingest.engine import CleanOptions, CleanResult, clean, warm_up
@@ -51,7 +51,6 @@ class BatchOptions:
     jobs: int = 1
     # Seconds one input's extraction and cleaning may take before its worker is stopped.
     doc_timeout: float | None = DEFAULT_DOC_TIMEOUT
-    url: str | None = None  # the address of a single saved page
     read: ReadOptions = field(default_factory=ReadOptions)
     clean: CleanOptions = field(default_factory=CleanOptions)
     # Lines repeated across a site's articles (in the batch and in out_dir) leave as
@@ -217,10 +216,16 @@ def clean_paths(
     ruleset: Ruleset,
     options: BatchOptions | None = None,
     *,
+    addresses: Mapping[Path, str] | None = None,
     on_done: Callable[[Outcome], None] | None = None,
 ) -> BatchReport:
-    """Clean every input under `paths` into `options.out_dir`; one bad input fails alone."""
+    """Clean every input under `paths` into `options.out_dir`; one bad input fails alone.
+
+    `addresses` gives saved pages the address they were fetched from, where no HTTP record
+    beside them does (`ingest clean page.html --url URL`).
+    """
     options = options or BatchOptions()
+    addresses = addresses or {}
     files, problems = find_inputs(paths)
     outcomes: list[Outcome] = [Outcome(e.source, error=e) for e in problems]
     keys: dict[str, str] = {}
@@ -244,13 +249,18 @@ def clean_paths(
         todo.append((path, source))
     remove_stale_temporaries(options.out_dir)
     try:
-        for outcome in _run([(path, source, None) for path, source in todo], ruleset, options):
+        tasks = [_Task(path, source, None, addresses.get(path)) for path, source in todo]
+        for outcome in _run(tasks, ruleset, options):
             outcomes.append(outcome)
             if on_done:
                 on_done(outcome)
         if options.repetition is not None:
             inputs = {source: path for path, source in todo}
-            done = {o.key: (inputs[o.source], o.source) for o in outcomes if o.ok and o.key}
+            done = {
+                o.key: (inputs[o.source], o.source, addresses.get(inputs[o.source]))
+                for o in outcomes
+                if o.ok and o.key
+            }
             again = {o.source: o for o in remove_repeated(done, ruleset, options)}
             outcomes = [again.get(o.source, o) for o in outcomes]
     finally:
@@ -262,11 +272,12 @@ def clean_paths(
 
 
 def remove_repeated(
-    done: Mapping[str, tuple[Path, str]], ruleset: Ruleset, options: BatchOptions
+    done: Mapping[str, tuple[Path, str, str | None]], ruleset: Ruleset, options: BatchOptions
 ) -> list[Outcome]:
     """The batch's second phase: the lines repeated across a site's articles leave them.
 
-    `done` maps the key of each article the batch wrote to its input (path, source). The
+    `done` maps the key of each article the batch wrote to its input (path, source, and the
+    address given for it, if any). The
     lines are counted over every record in `options.out_dir` (the batch's, just written, and
     those earlier runs left); each article of the batch that holds one is cleaned again with
     its site's `repeated-line` rule and written again. The outcomes of those articles.
@@ -279,20 +290,26 @@ def remove_repeated(
         return []
     articles, _ = read_articles([options.out_dir])
     repeated = find_repeated((a for a in articles if a.site in sites), repetition)
-    tasks: list[tuple[Path, str, Repeats | None]] = []
+    tasks: list[_Task] = []
     for article in sorted(articles, key=lambda a: (a.site or "", a.key)):
         if article.key not in done or article.site not in repeated:
             continue
         repeats = repeats_for(article, repeated[article.site], repetition)
         if repeats is not None:
-            tasks.append((*done[article.key], repeats))
+            path, source, url = done[article.key]
+            tasks.append(_Task(path, source, repeats, url))
     return list(_run(tasks, ruleset, options))
 
 
-def _run(
-    todo: Sequence[tuple[Path, str, Repeats | None]], ruleset: Ruleset, options: BatchOptions
-) -> Iterator[Outcome]:
-    """Each (path, source, repeats)'s outcome, as the inputs finish."""
+class _Task(NamedTuple):
+    path: Path
+    source: str
+    repeats: Repeats | None  # the site's repeated lines, for the batch's second phase
+    url: str | None  # the address given for a saved page
+
+
+def _run(todo: Sequence[_Task], ruleset: Ruleset, options: BatchOptions) -> Iterator[Outcome]:
+    """Each task's outcome, as the inputs finish."""
     if not todo:
         return
     jobs = max(1, min(options.jobs, len(todo)))
@@ -300,13 +317,13 @@ def _run(
         warm_up(ruleset)
     pool = worker_pool(ruleset, jobs, options.doc_timeout)
     if pool is None:
-        for path, _, repeats in todo:
-            yield _clean_one(path, ruleset, options, repeats)
+        for task in todo:
+            yield _clean_one(task, ruleset, options)
         return
     with pool:
         futures = {
-            pool.submit(_clean_in_worker, path, options, repeats, name=source): source
-            for path, source, repeats in todo
+            pool.submit(_clean_in_worker, task, options, name=task.source): task.source
+            for task in todo
         }
         for future in as_completed(futures):
             source = futures[future]
@@ -318,22 +335,21 @@ def _run(
                 yield Outcome(source, error=InternalError.of(source, exc))
 
 
-def _clean_in_worker(path: Path, options: BatchOptions, repeats: Repeats | None) -> Outcome:
-    return _clean_one(path, worker_ruleset(), options, repeats)
+def _clean_in_worker(task: _Task, options: BatchOptions) -> Outcome:
+    return _clean_one(task, worker_ruleset(), options)
 
 
-def _clean_one(
-    path: Path, ruleset: Ruleset, options: BatchOptions, repeats: Repeats | None = None
-) -> Outcome:
-    """Clean one input into `options.out_dir`; with `repeats`, again with its site's
-    repeated lines (the batch's second phase)."""
+def _clean_one(task: _Task, ruleset: Ruleset, options: BatchOptions) -> Outcome:
+    """Clean one input into `options.out_dir`; with repeats, again with its site's repeated
+    lines (the batch's second phase)."""
+    path, repeats, url = task.path, task.repeats, task.url
     source = display_path(path)
     try:
         doc = read_document(path, options.read)
         if repeats is None:
-            result, meta = clean_document(doc, ruleset, options.clean, url=options.url)
+            result, meta = clean_document(doc, ruleset, options.clean, url=url)
         else:
-            result, meta = clean_repeated(doc, ruleset, repeats, options.clean, url=options.url)
+            result, meta = clean_repeated(doc, ruleset, repeats, options.clean, url=url)
         text, meta_bytes = render(result.text, meta)
         write_outputs(options.out_dir, doc.key, text, meta_bytes)
     except IngestError as exc:

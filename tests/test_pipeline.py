@@ -108,3 +108,32 @@ def test_a_saved_page_is_of_the_site_it_declares(tmp_path: Path, head: str, site
     body = (tmp_path / "out" / "talks.txt").read_text(encoding="utf-8")
     assert ("Example staff" in body) == (site is None)
     assert "six hours" in body
+
+
+def test_each_saved_page_takes_the_address_given_for_it(tmp_path: Path) -> None:
+    # The address belongs to a page, not to the batch: two pages, one given an address of the
+    # site with its own rule, cleaned together; the address outranks what the page declares.
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    head = '<link rel="canonical" href="https://other.example.com/talks">'
+    for name in ("given.html", "not-given.html"):
+        (inputs / name).write_text(PAGE.format(head=head), encoding="utf-8")
+    url = "https://www.example.org/2024/talks"
+    report = clean_paths(
+        [inputs],
+        rules_from_toml(SITE_RULE),
+        BatchOptions(out_dir=tmp_path / "out", jobs=2),
+        addresses={inputs / "given.html": url},
+    )
+    assert not report.failed, [o.error for o in report.outcomes]
+    records = {
+        key: json.loads((tmp_path / "out" / f"{key}.json").read_text(encoding="utf-8"))
+        for key in ("given", "not-given")
+    }
+    assert (records["given"]["url"], records["given"]["site"]) == (url, "example.org")
+    assert (records["not-given"]["url"], records["not-given"]["site"]) == (
+        None,
+        "other.example.com",
+    )
+    assert "Example staff" not in (tmp_path / "out" / "given.txt").read_text(encoding="utf-8")
+    assert "Example staff" in (tmp_path / "out" / "not-given.txt").read_text(encoding="utf-8")
