@@ -122,3 +122,12 @@ def test_nul_bytes_are_judged_alike_wherever_they_stand() -> None:
 )
 def test_one_sniffer_tells_a_page_from_text(start: str | bytes, html: bool) -> None:
     assert looks_like_html(start) is html
+
+
+@pytest.mark.parametrize("charset", ["cp1250", "iso-8859-2"])
+def test_a_page_declaring_its_charset_in_an_xml_declaration_reads_in_it(charset: str) -> None:
+    # Detection alone reads these bytes as cp1252 and garbles every Polish letter.
+    text = "Zażółć gęślą jaźń. Łódź i Kraków: źródło, świeże śliwki, żółw."
+    page = f'<?xml version="1.0" encoding="{charset}"?>\n<html><body><p>{text}</p></body></html>'
+    decoded, used = decode_page(page.encode(charset), "page.html", None)
+    assert text in decoded and used == charset
