@@ -323,7 +323,7 @@ def _clean(
         return foreign_lines[text, article.code]
 
     # the prefilter answers for all the ruleset's patterns: the pass asks about its own
-    every = [(i, r) for i, r in enumerate(ruleset.rules) if r.scope in PATTERN_SCOPES]
+    every = list(enumerate(r for r in ruleset.rules if r.scope in PATTERN_SCOPES))
     order = {id(r): i for i, r in pattern_rules}
     # The body's language is needed by the foreign-language check alone, and detection is most
     # of the cost of cleaning: the other rules settle first, so that the body is judged once
