@@ -49,6 +49,7 @@ class ArticleStats:
     words_removed: int
     truncated: bool
     stale: bool  # made by other rules than the ones audited with
+    duplicate_of: str | None = None  # the key of the article it repeats
 
     @property
     def removed_share(self) -> float:
@@ -79,6 +80,10 @@ class Audit:
     def stale(self) -> list[ArticleStats]:
         return [a for a in self.articles if a.stale]
 
+    @property
+    def duplicates(self) -> list[ArticleStats]:
+        return [a for a in self.articles if a.duplicate_of is not None]
+
     def to_json(self) -> dict[str, Any]:
         return {
             "ruleset": self.ruleset,
@@ -89,6 +94,7 @@ class Audit:
             "held_back": self.held_back,
             "languages": self.languages,
             "truncated": [a.key for a in self.truncated],
+            "duplicates": {a.key: a.duplicate_of for a in self.duplicates},
             "stale": [a.key for a in self.stale],
             "errors": self.errors,
         }
@@ -133,6 +139,7 @@ def audit(clean_dir: Path, ruleset: Ruleset) -> Audit:
                 words_removed=removed_words,
                 truncated=meta.truncated,
                 stale=meta.ruleset != ruleset.id,
+                duplicate_of=meta.duplicate_of,
             )
         )
     result.rules = sorted(stats.values(), key=lambda r: (-r.hits, r.rule))
@@ -223,7 +230,11 @@ def render_html(audit_: Audit, views: dict[str, ArticleView | str]) -> str:
             ],
         ),
         languages=_list_html("Languages", [f"{k}: {v}" for k, v in audit_.languages.items()]),
-        truncated=_list_html("Truncated articles", [a.key for a in audit_.truncated]),
+        truncated=_list_html("Truncated articles", [a.key for a in audit_.truncated])
+        + _list_html(
+            "Duplicates (the article each repeats)",
+            [f"{a.key}: {a.duplicate_of}" for a in audit_.duplicates],
+        ),
         errors=_list_html("Errors", audit_.errors),
         rule_options=rule_options,
         category_options=category_options,

@@ -6,10 +6,12 @@ Exit status: 0 all good, 1 some inputs failed (the rest were written), 2 usage e
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,12 +22,14 @@ from rich.text import Text
 
 from ingest.errors import IngestError, InputError, InternalError
 from ingest.inputs import DEFAULT_MAX_BYTES, ReadOptions, decode_bytes, display_path
+from ingest.output import FORMATS, atomic_file, atomic_write
 from ingest.pipeline import (
     DEFAULT_DOC_TIMEOUT,
     BatchOptions,
+    clean_one,
     clean_paths,
-    clean_text,
     default_jobs,
+    unwanted_language,
 )
 from ingest.repetition import SUGGESTED_CATEGORY, RepetitionOptions
 from ingest.rules import CATEGORIES, Ruleset, load_ruleset
@@ -50,6 +54,11 @@ def _error(message: str) -> None:
     _say("error:", "red", message)
 
 
+def _examples(*lines: str) -> str:
+    """A command's help epilog: examples, printed as they are written."""
+    return "\b\nExamples:\n" + "\n".join("  " + line for line in lines)
+
+
 def rules_option(func: F) -> F:
     return click.option(
         "--rules",
@@ -69,6 +78,61 @@ def out_option(help: str) -> Callable[[F], F]:
         show_default=True,
         help=help,
     )
+
+
+def output_options(func: F) -> F:
+    """--format and --out, for the commands that write articles."""
+    func = click.option(
+        "--out",
+        "out",
+        type=click.Path(path_type=Path, allow_dash=True),
+        default=None,
+        help="Where <key>.txt (or .md) and <key>.json go [default: clean/]; with --format "
+        "jsonl, the file to write [default: stdout].",
+    )(func)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="txt",
+        show_default=True,
+        help="txt: <key>.txt, the body; md: <key>.md, the body as Markdown (headings, lists "
+        "and quotes of a page kept); jsonl: one JSON object per article (its record, key and "
+        "text). Each beside or with its record; the rules are the same.",
+    )(func)
+
+
+def _language_codes(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> frozenset[str]:
+    if not value:
+        return frozenset()
+    from ingest.language import known_codes
+
+    codes = frozenset(c.strip().lower() for c in value.split(",") if c.strip())
+    unknown = sorted(codes - known_codes())
+    if unknown:
+        raise click.BadParameter(
+            f"unknown language code {', '.join(unknown)}; codes are ISO 639-1 as langdetect "
+            "gives them (en, fr, de, zh-cn, …), or und for text whose language cannot be told"
+        )
+    return codes
+
+
+skip_duplicates_option = click.option(
+    "--skip-duplicates",
+    is_flag=True,
+    help="Do not keep an article whose text repeats (or nearly) one in --out or earlier in "
+    "the batch; without it, such articles are marked (duplicate_of in the .json).",
+)
+language_option = click.option(
+    "--language",
+    "languages",
+    callback=_language_codes,
+    default=None,
+    metavar="CODES",
+    help="Keep only articles in these languages (e.g. en,fr); the others are named, not written.",
+)
 
 
 doc_timeout_option = click.option(
@@ -135,15 +199,36 @@ def main() -> None:
         sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=_examples(
+        "ingest clean                    raw/ into clean/",
+        "ingest fetch https://example.com/news/a",
+        "ingest diff raw/002_4ca84f07905ba047.txt",
+        "ingest audit",
+        "ingest rules test",
+        "ingest COMMAND --help           each command's options and examples",
+    ),
+)
 @click.version_option(__version__, prog_name="ingest")
 def cli() -> None:
     """Turn messy news pages and pasted article text into clean text with metadata."""
 
 
-@cli.command("clean")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@out_option("Where <key>.txt/.json go.")
+@cli.command(
+    "clean",
+    epilog=_examples(
+        "ingest clean                              raw/ into clean/",
+        "ingest clean notes/ --out cleaned/ --jobs 4",
+        "ingest clean page.html --url https://example.com/a --format md",
+        "ingest clean raw/ --format jsonl --out articles.jsonl",
+        "ingest clean - < article.txt              print the clean text",
+        "curl -s https://example.com/a | ingest clean - --url https://example.com/a --format jsonl",
+        "ingest clean raw/ --language en,fr --skip-duplicates",
+    ),
+)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, allow_dash=True))
+@output_options
 @click.option(
     "--jobs",
     "-j",
@@ -160,60 +245,64 @@ def cli() -> None:
 )
 @doc_timeout_option
 @url_option
+@language_option
+@skip_duplicates_option
 @min_repeats_option
 @rules_option
 def clean_command(
     paths: tuple[Path, ...],
-    out_dir: Path,
+    fmt: str,
+    out: Path | None,
     jobs: int | None,
     max_bytes: int,
     doc_timeout: float,
     url: str | None,
+    languages: frozenset[str],
+    skip_duplicates: bool,
     min_repeats: int,
     rules_dir: Path | None,
 ) -> None:
     """Clean text files and saved pages (default: raw/ into clean/).
 
     .txt files are pasted article text; .html files are saved pages (with their HTTP record
-    when fetched). '-' reads text from stdin and prints the clean text.
+    when fetched). '-' reads one article from stdin (a page if it is markup, else text) and
+    prints it: the clean text, its Markdown, or its JSON line.
     """
     ruleset = _load(rules_dir)
     if paths == (Path("-"),):
-        data = sys.stdin.buffer.read(max_bytes + 1)
-        try:
-            if len(data) > max_bytes:
-                raise InputError(
-                    "<stdin>",
-                    f"is over the {max_bytes:,}-byte limit",
-                    "split it, or raise the limit with --max-bytes",
-                )
-            text, _ = decode_bytes(data, "<stdin>")
-            body = clean_text(text, ruleset, doc_timeout or None)
-        except IngestError as exc:
-            _error(str(exc))
-            sys.exit(1)
-        sys.stdout.write(body + "\n" if body else "")
+        _clean_stdin(ruleset, fmt, out, max_bytes, doc_timeout, url, languages)
         return
     if Path("-") in paths:
         raise click.UsageError("'-' (stdin) cannot be mixed with file paths")
     targets = list(paths) or [Path("raw")]
     if url and not (len(targets) == 1 and targets[0].is_file()):
-        raise click.UsageError("--url goes with a single saved page, not folders or several files")
-    options = BatchOptions(
-        out_dir=out_dir,
-        jobs=jobs or default_jobs(),
-        doc_timeout=doc_timeout or None,
-        read=ReadOptions(max_bytes=max_bytes),
-        repetition=_repetition(min_repeats),
-    )
+        raise click.UsageError(
+            "--url goes with a single saved page or '-', not folders or several files"
+        )
     addresses = {targets[0]: url} if url else None
-    with _progress("cleaning") as tick:
-        report = clean_paths(targets, ruleset, options, addresses=addresses, on_done=tick)
-    for outcome in report.failed:
-        _error(str(outcome.error))
-    ok = len(report.outcomes) - len(report.failed)
+    with _batch_folder(fmt, out) as folder:
+        options = BatchOptions(
+            out_dir=folder,
+            jobs=jobs or default_jobs(),
+            doc_timeout=doc_timeout or None,
+            read=ReadOptions(max_bytes=max_bytes),
+            repetition=_repetition(min_repeats),
+            format="md" if fmt == "md" else "txt",
+            languages=languages,
+            skip_duplicates=skip_duplicates,
+        )
+        with _progress("cleaning") as tick:
+            report = clean_paths(targets, ruleset, options, addresses=addresses, on_done=tick)
+        if fmt == "jsonl":
+            _write_jsonl([o.key for o in report.outcomes if o.written and o.key], folder, out)
+    for outcome in report.outcomes:
+        if outcome.error is not None:
+            _error(str(outcome.error))
+        elif outcome.not_written is not None:
+            _say("not written:", "yellow", f"{outcome.source}: {outcome.not_written}")
+    written = sum(o.written for o in report.outcomes)
     held = sum(o.held_back for o in report.outcomes)
-    summary = f"cleaned {ok} of {len(report.outcomes)} into {out_dir}/"
+    summary = f"cleaned {written} of {len(report.outcomes)} into {_where(fmt, out)}"
     repeated = [o for o in report.outcomes if o.repeated]
     if repeated:
         summary += (
@@ -222,6 +311,7 @@ def clean_command(
         )
     if held:
         summary += f"; {held} removals held back (see held_back in the .json)"
+    summary += _not_written(report.outcomes)
     if report.failed:
         summary += f"; {len(report.failed)} failed"
     _err.print(summary)
@@ -230,7 +320,93 @@ def clean_command(
     sys.exit(1 if report.failed else 0)
 
 
-@cli.command("fetch")
+def _clean_stdin(
+    ruleset: Ruleset,
+    fmt: str,
+    out: Path | None,
+    max_bytes: int,
+    doc_timeout: float,
+    url: str | None,
+    languages: frozenset[str],
+) -> None:
+    """`ingest clean -`: one article from stdin, a page if it reads as markup, printed."""
+    from ingest import jsonl
+    from ingest.inputs import Document, decode_page, starts_as_page
+
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    try:
+        if len(data) > max_bytes:
+            raise InputError(
+                "<stdin>",
+                f"is over the {max_bytes:,}-byte limit",
+                "split it, or raise the limit with --max-bytes",
+            )
+        page = starts_as_page(data)
+        decode = decode_page(data, "<stdin>", None) if page else decode_bytes(data, "<stdin>")
+        doc = Document("<stdin>", "stdin", data, *decode, is_html=page)
+        cleaned = clean_one(doc, ruleset, doc_timeout or None, url=url)
+    except IngestError as exc:
+        _error(str(exc))
+        sys.exit(1)
+    unwanted = unwanted_language(cleaned.record, languages)
+    if unwanted is not None:
+        _say("not written:", "yellow", f"<stdin>: {unwanted}")
+        return
+    if fmt == "jsonl":
+        written = jsonl.line("stdin", cleaned.record, cleaned.result.text)
+    else:
+        written = cleaned.files(fmt)[0]
+    if out is not None and str(out) != "-":
+        atomic_write(out, written)
+    else:
+        sys.stdout.buffer.write(written)
+
+
+def _batch_folder(fmt: str, out: Path | None) -> contextlib.AbstractContextManager[Path]:
+    """The folder a batch writes its articles to: --out (clean/) for txt and md; for jsonl a
+    temporary one, whose articles then go to --out's file or stdout in input order."""
+    if fmt != "jsonl":
+        if out is not None and (str(out) == "-" or out.is_file()):
+            raise click.UsageError(f"--out {out}: --format {fmt} writes to a folder")
+        return contextlib.nullcontext(out or Path("clean"))
+    if out is not None and out.is_dir():
+        raise click.UsageError(f"--out {out} is a folder: --format jsonl writes one file")
+    return _temporary_folder()
+
+
+@contextlib.contextmanager
+def _temporary_folder() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="ingest-") as folder:
+        yield Path(folder)
+
+
+def _write_jsonl(keys: list[str], folder: Path, out: Path | None) -> None:
+    from ingest import jsonl
+
+    if out is None or str(out) == "-":
+        jsonl.write(keys, folder, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return
+    with atomic_file(out) as handle:
+        jsonl.write(keys, folder, handle)
+
+
+def _where(fmt: str, out: Path | None) -> str:
+    if fmt == "jsonl":
+        return "stdout" if out is None or str(out) == "-" else str(out)
+    return f"{out or Path('clean')}/"
+
+
+@cli.command(
+    "fetch",
+    epilog=_examples(
+        "ingest fetch https://example.com/news/a https://example.com/news/b",
+        "ingest fetch -i urls.txt --jobs 4 --per-host 1",
+        "ingest fetch --feed https://example.com/rss.xml --url-filter https://example.com/news/",
+        "ingest fetch --sitemap https://example.com/sitemap.xml --format jsonl --out day.jsonl",
+        "ingest fetch https://example.com/a --refresh       fetch again if it changed",
+    ),
+)
 @click.argument("urls", nargs=-1)
 @click.option(
     "-i",
@@ -239,7 +415,29 @@ def clean_command(
     type=click.File("rb"),
     help="A file of URLs, one per line ('-' for stdin); # comments allowed.",
 )
-@out_option("Where <key>.txt/.json go.")
+@click.option(
+    "--feed",
+    "feeds",
+    multiple=True,
+    metavar="URL",
+    help="An RSS or Atom feed: fetch the articles it lists (may be repeated).",
+)
+@click.option(
+    "--sitemap",
+    "sitemaps",
+    multiple=True,
+    metavar="URL",
+    help="A sitemap or sitemap index: fetch the pages it lists (may be repeated).",
+)
+@click.option(
+    "--url-filter",
+    "url_filters",
+    multiple=True,
+    metavar="PREFIX",
+    help="Of the addresses feeds and sitemaps list, only those starting with PREFIX (may be "
+    "repeated).",
+)
+@output_options
 @click.option(
     "--raw",
     "raw_dir",
@@ -296,12 +494,18 @@ def clean_command(
     "--refresh", is_flag=True, help="Fetch URLs already in --raw again (a conditional request)."
 )
 @doc_timeout_option
+@language_option
+@skip_duplicates_option
 @min_repeats_option
 @rules_option
 def fetch_command(
     urls: tuple[str, ...],
     url_file: Any,
-    out_dir: Path,
+    feeds: tuple[str, ...],
+    sitemaps: tuple[str, ...],
+    url_filters: tuple[str, ...],
+    fmt: str,
+    out: Path | None,
     raw_dir: Path,
     timeout: float,
     jobs: int | None,
@@ -313,55 +517,117 @@ def fetch_command(
     ignore_robots: bool,
     refresh: bool,
     doc_timeout: float,
+    languages: frozenset[str],
+    skip_duplicates: bool,
     min_repeats: int,
     rules_dir: Path | None,
 ) -> None:
     """Fetch URLs, keep the pages in raw/ and their clean text in clean/."""
-    from ingest.fetch import FetchOptions, fetch_urls, read_url_list
+    from ingest.fetch import FetchOptions, discover_urls, fetch_urls, read_url_list
 
     ruleset = _load(rules_dir)
     # a stray byte in the list spoils one URL (which then fails alone), not the whole list
     listed = url_file.read().decode("utf-8", "replace") if url_file else ""
     wanted = list(urls) + read_url_list(listed)
-    if not wanted:
-        raise click.UsageError("no URLs: give them as arguments or with -i FILE")
-    options = FetchOptions(
-        timeout=timeout,
-        jobs=jobs,
-        connections=connections,
-        per_host=per_host,
-        retries=retries,
-        max_bytes=max_bytes,
-        robots=not ignore_robots,
-        refresh=refresh,
-        raw_dir=raw_dir,
-        batch=BatchOptions(
-            out_dir=out_dir, doc_timeout=doc_timeout or None, repetition=_repetition(min_repeats)
-        ),
-    )
-    if user_agent:
-        options = dataclasses.replace(options, user_agent=user_agent)
-    with _progress("fetching") as tick:
-        outcomes = fetch_urls(list(dict.fromkeys(wanted)), ruleset, options, on_done=tick)
+    if url_filters and not (feeds or sitemaps):
+        raise click.UsageError("--url-filter goes with --feed or --sitemap")
+    if not (wanted or feeds or sitemaps):
+        raise click.UsageError("no URLs: give them as arguments, with -i FILE, --feed or --sitemap")
+    unread = 0
+    if feeds or sitemaps:
+        listing = FetchOptions(
+            timeout=timeout, retries=retries, max_bytes=max_bytes, robots=not ignore_robots
+        )
+        if user_agent:
+            listing = dataclasses.replace(listing, user_agent=user_agent)
+        discovery = discover_urls(feeds, sitemaps, listing, url_filter=url_filters)
+        for problem in discovery.errors:
+            _error(str(problem))
+        unread = len(discovery.errors)
+        read = len(feeds) + len(sitemaps) - unread
+        listings = "feed or sitemap" if read == 1 else "feeds and sitemaps"
+        _err.print(
+            f"{len(discovery.urls)} addresses from {read} {listings}"
+            + (f"; {unread} could not be read" if unread else "")
+        )
+        wanted += discovery.urls
+        if not wanted:
+            sys.exit(1 if unread else 0)
+    with _batch_folder(fmt, out) as folder:
+        options = FetchOptions(
+            timeout=timeout,
+            jobs=jobs,
+            connections=connections,
+            per_host=per_host,
+            retries=retries,
+            max_bytes=max_bytes,
+            robots=not ignore_robots,
+            refresh=refresh,
+            raw_dir=raw_dir,
+            batch=BatchOptions(
+                out_dir=folder,
+                doc_timeout=doc_timeout or None,
+                repetition=_repetition(min_repeats),
+                format="md" if fmt == "md" else "txt",
+                languages=languages,
+                skip_duplicates=skip_duplicates,
+            ),
+        )
+        if user_agent:
+            options = dataclasses.replace(options, user_agent=user_agent)
+        with _progress("fetching") as tick:
+            outcomes = fetch_urls(list(dict.fromkeys(wanted)), ruleset, options, on_done=tick)
+        if fmt == "jsonl":
+            written = [o.key for o in outcomes if o.key and o.ok and _wrote(o)]
+            _write_jsonl(written, folder, out)
     failed = [o for o in outcomes if not o.ok]
-    for outcome in failed:
-        _error(str(outcome.error))
+    for outcome in outcomes:
+        if outcome.error is not None:
+            _error(str(outcome.error))
+        elif outcome.not_written is not None:
+            _say("not written:", "yellow", f"{outcome.url}: {outcome.not_written}")
     statuses = ("ok", "completed", "skipped", "unchanged")
     counts = {s: sum(o.status == s for o in outcomes) for s in statuses}
-    summary = f"fetched {counts['ok']} of {len(outcomes)} into {raw_dir}/ and {out_dir}/"
+    where = f"{raw_dir}/ and {_where(fmt, out)}"
+    summary = f"fetched {counts['ok']} of {len(outcomes)} into {where}"
     if counts["completed"]:
         summary += f"; {counts['completed']} cleaned from what an earlier run kept in {raw_dir}/"
     if counts["skipped"]:
         summary += f"; {counts['skipped']} already there (--refresh to fetch again)"
     if counts["unchanged"]:
         summary += f"; {counts['unchanged']} unchanged"
+    summary += _not_written(outcomes)
     if failed:
         summary += f"; {len(failed)} failed"
     _err.print(summary)
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failed or unread else 0)
 
 
-@cli.command("diff")
+def _wrote(outcome: Any) -> bool:
+    return outcome.status in ("ok", "completed") and outcome.not_written is None
+
+
+def _not_written(outcomes: Sequence[Any]) -> str:
+    """What a summary says of the articles not kept and the duplicates marked."""
+    said = ""
+    marked = sum(o.duplicate_of is not None and o.not_written is None for o in outcomes)
+    if marked:
+        said += f"; {marked} duplicates marked (duplicate_of in the .json)"
+    skipped = sum(o.not_written is not None for o in outcomes)
+    if skipped:
+        said += f"; {skipped} not written (named above)"
+    return said
+
+
+@cli.command(
+    "diff",
+    epilog=_examples(
+        "ingest diff raw/002_4ca84f07905ba047.txt        the text, each removal marked",
+        "ingest diff raw/ --format unified | less",
+        "ingest diff page.html --url https://example.com/a --json",
+        "ingest diff raw/ --baseline-rules ../rules-before    what a rule change does",
+    ),
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @out_option("Where to look for current <key>.json records.")
 @click.option(
@@ -476,7 +742,14 @@ def _print_comparison(out: Console, comparison: Any) -> None:
             out.print(Text(f"{sign} [{rules}] {change.text}", style=style))
 
 
-@cli.command("audit")
+@cli.command(
+    "audit",
+    epilog=_examples(
+        "ingest audit                              every rule's work across clean/",
+        "ingest audit clean/ --html report.html    each article with its removals marked",
+        "ingest audit --json | jq '.duplicates'",
+    ),
+)
 @click.argument(
     "clean_dir",
     required=False,
@@ -563,17 +836,31 @@ def _print_audit(out: Console, result: Any) -> None:
         ),
         ("languages", [f"{k} {v}" for k, v in result.languages.items()]),
         ("truncated", [a.key for a in result.truncated]),
+        ("duplicates", [f"{a.key} (of {a.duplicate_of})" for a in result.duplicates]),
     )
     for title, items in sections:
         out.print(f"{title} ({len(items)}): " + (", ".join(items) if items else "none"))
 
 
-@cli.group("rules")
+@cli.group(
+    "rules",
+    epilog=_examples(
+        "ingest rules test",
+        "ingest rules lint --corpus clean/",
+        "ingest rules suggest clean/ --site example.com",
+    ),
+)
 def rules_group() -> None:
     """List, test and lint the rules."""
 
 
-@rules_group.command("list")
+@rules_group.command(
+    "list",
+    epilog=_examples(
+        "ingest rules list",
+        "ingest rules list --json | jq '.[] | select(.category == \"paywall\") | .id'",
+    ),
+)
 @json_option
 @rules_option
 def rules_list(as_json: bool, rules_dir: Path | None) -> None:
@@ -606,7 +893,13 @@ def rules_list(as_json: bool, rules_dir: Path | None) -> None:
     out.print(f"{len(ruleset.rules)} rules, {ruleset.id}")
 
 
-@rules_group.command("test")
+@rules_group.command(
+    "test",
+    epilog=_examples(
+        "ingest rules test                          the project's rules",
+        "ingest rules test --rules my-rules/",
+    ),
+)
 @rules_option
 def rules_test(rules_dir: Path | None) -> None:
     """Run every rule's examples; exit 1 if any fails."""
@@ -626,7 +919,13 @@ def rules_test(rules_dir: Path | None) -> None:
     sys.exit(1 if problems else 0)
 
 
-@rules_group.command("lint")
+@rules_group.command(
+    "lint",
+    epilog=_examples(
+        "ingest rules lint",
+        "ingest rules lint --corpus clean/ --corpus other-clean/   evidence: sites per rule",
+    ),
+)
 @click.option(
     "--corpus",
     "corpora",
@@ -704,7 +1003,13 @@ def _print_evidence(out: Console, found: Any) -> None:
     )
 
 
-@rules_group.command("suggest")
+@rules_group.command(
+    "suggest",
+    epilog=_examples(
+        "ingest rules suggest clean/                 print proposed site rules",
+        "ingest rules suggest clean/ --site example.com --write rules/sites",
+    ),
+)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
 @click.option("--site", "sites", multiple=True, help="Only this site (a domain); may be repeated.")
 @min_repeats_option

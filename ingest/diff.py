@@ -19,6 +19,7 @@ from ingest.engine import normalize
 from ingest.errors import InputError
 from ingest.inputs import ReadOptions, display_path, read_document
 from ingest.metadata import extractor
+from ingest.output import read_body
 from ingest.pipeline import clean_document
 from ingest.record import Held, Record, Removed
 from ingest.rules import Ruleset
@@ -148,7 +149,7 @@ def _current_record(
         return None, None, "no clean/ folder given"
     try:
         record = Record.read(clean_dir / f"{key}.json")
-        body = (clean_dir / f"{key}.txt").read_bytes()
+        body = read_body(clean_dir / f"{key}.json")
     except (OSError, InputError):
         return None, None, f"no readable record in {clean_dir}"
     changes = (
@@ -160,7 +161,7 @@ def _current_record(
             page and record.extracted is None,
             "its page text is not in it (a record of before schema 2)",
         ),
-        (record.text_sha256 != hashlib.sha256(body).hexdigest(), "its .txt was changed"),
+        (record.text_sha256 != hashlib.sha256(body).hexdigest(), "its body file was changed"),
     )
     stale = next((why for changed, why in changes if changed), None)
     if stale is not None:

@@ -91,6 +91,9 @@ class CleanResult:
     title: str | None
     language: Language
     passes: int
+    # The line (1-based, in the text as it came) each paragraph of `text` comes from: what
+    # the input said of that line (a page's heading, list item, quote) goes with it.
+    lines: tuple[int, ...] = ()
 
 
 @dataclass
@@ -376,6 +379,7 @@ def _clean(
         title=headline or (final.texts[own] if own is not None else None),
         language=body_language(final),
         passes=passes,
+        lines=tuple(line.number for line, t in zip(final.lines, final.texts, strict=True) if t),
     )
     return result, state.over_budget()
 

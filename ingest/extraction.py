@@ -32,6 +32,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from ingest.errors import ExtractError
+from ingest.markdown import PARAGRAPH, line_kinds
 from ingest.removals import HeldBack, Removal
 from ingest.rules import Rule, Ruleset
 
@@ -106,6 +107,8 @@ class Page:
     links: frozenset[str] = frozenset()
     # the article's words the selector rules took (`clean(removed_before=...)`: one budget)
     removed_words: int = 0
+    # what each line of `text` is in the markup (`ingest.markdown.line_kinds`), for Markdown
+    kinds: tuple[str, ...] = ()
 
 
 class Stripped(NamedTuple):
@@ -137,22 +140,26 @@ def extract(
     document = _bare_extraction(tree, url, options, with_metadata=True)
     original = _text(document)
     stripped = remove_elements(tree, ruleset, site=site, options=options, article=original)
-    text = original
+    text, body = original, getattr(document, "body", None)
     if stripped.removals:
         # Always the guard: on the dev set, extracting the page as it came only when a removal
         # was large (15 % of pages) lost 8 `with` snippets on 2 pages, where small removals
         # made trafilatura choose another block.
-        stripped_text = _text(_bare_extraction(stripped.tree, url, options))
+        extracted = _bare_extraction(stripped.tree, url, options)
+        stripped_text = _text(extracted)
         text = _guard_extraction(original, stripped_text, stripped.removals)
+        if text is stripped_text:
+            body = getattr(extracted, "body", None)
     if not text.strip():
         raise _no_text(source)
     meta = document
     if meta is None:  # trafilatura found no text in the page as it came: its metadata alone
         meta = trafilatura.extract_metadata(tree, default_url=url, date_config=_DATE_CONFIG)
     title = _clean(meta.title)
+    kinds = line_kinds(body, text)
     lead = find_lead(stripped.tree, text, title) if options.find_lead else None
     if lead is not None:
-        text = lead + "\n" + text
+        text, kinds = lead + "\n" + text, (PARAGRAPH, *kinds)
     return Page(
         text=text,
         title=title,
@@ -164,6 +171,7 @@ def extract(
         held_back=tuple(stripped.held_back),
         links=stripped.links,
         removed_words=stripped.removed_words,
+        kinds=kinds,
     )
 
 

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import httpx
@@ -39,7 +39,7 @@ from ingest.content_encoding import (
     Decoder,
     LayerTooLarge,
 )
-from ingest.engine import CleanOptions, warm_up
+from ingest.engine import warm_up
 from ingest.errors import FetchError, IngestError, InputError, InternalError, OutputError
 from ingest.inputs import (
     Document,
@@ -50,14 +50,18 @@ from ingest.inputs import (
     read_record,
     record_path,
 )
-from ingest.output import atomic_write, remove_stale_temporaries, render, write_outputs
+from ingest.output import BODY_SUFFIXES, atomic_write, remove_stale_temporaries, write_outputs
 from ingest.pipeline import (
     BatchOptions,
-    clean_document,
+    as_duplicate,
+    clean_input,
     default_jobs,
+    mark_duplicates,
     remove_repeated,
+    unwanted_language,
 )
 from ingest.rules import Ruleset, site_name
+from ingest.urls import normalize
 from ingest.version import __version__
 from ingest.workers import Supervisor, worker_pool, worker_ruleset
 
@@ -109,10 +113,16 @@ class FetchOutcome:
     key: str | None = None
     status: str = "ok"  # ok | completed (from raw/) | skipped | unchanged | failed
     error: IngestError | None = None
+    not_written: str | None = None  # why its article was not kept (language, duplicate)
+    duplicate_of: str | None = None  # the key of the article it repeats (`ingest.duplicates`)
 
     @property
     def ok(self) -> bool:
         return self.status != "failed"
+
+
+def _done(url: str, key: str, status: str, files: _Files) -> FetchOutcome:
+    return FetchOutcome(url, key, status, not_written=files.unwanted)
 
 
 def url_key(url: str) -> str:
@@ -141,40 +151,135 @@ def fetch_urls(
     *,
     on_done: Callable[[FetchOutcome], None] | None = None,
 ) -> list[FetchOutcome]:
-    """Fetch, keep and clean every URL; the outcomes come back in the order of `urls`.
+    """Fetch, keep and clean every page; the outcomes come back in the order of `urls`, one
+    for each page: addresses that name one page (`ingest.urls.normalize`) are fetched once,
+    under the first of them.
 
     Then, as for `ingest clean`, the lines repeated across a site's articles leave the pages
     this run cleaned (`ingest.pipeline.remove_repeated`).
     """
     options = options or FetchOptions()
-    outcomes = asyncio.run(_fetch_all(list(urls), ruleset, options, on_done))
-    if options.batch.repetition is None:
-        return outcomes
+    names: dict[str, str] = {}  # a page's one name: the first address it was asked under
+    for url in urls:
+        names.setdefault(normalize(url), url)
+    asked = [(url, name) for name, url in names.items()]
+    outcomes = asyncio.run(_fetch_all(asked, ruleset, options, on_done))
     batch = dataclasses.replace(options.batch, jobs=options.jobs or default_jobs())
-    pages = {
-        o.key: options.raw_dir / f"{o.key}.html"
-        for o in outcomes
-        if o.key and o.status in ("ok", "completed")
-    }
-    done = {key: (page, display_path(page), None) for key, page in pages.items()}
-    failed = {o.source: o.error for o in remove_repeated(done, ruleset, batch) if o.error}
-    return [
-        dataclasses.replace(o, status="failed", error=failed[done[o.key][1]])
-        if o.key in done and done[o.key][1] in failed
-        else o
-        for o in outcomes
-    ]
+    written = [o for o in outcomes if o.key and o.status in ("ok", "completed")]
+    written = [o for o in written if o.not_written is None]
+    if options.batch.repetition is not None:
+        pages = {o.key: options.raw_dir / f"{o.key}.html" for o in written if o.key}
+        done = {key: (page, display_path(page), None) for key, page in pages.items()}
+        failed = {o.source: o.error for o in remove_repeated(done, ruleset, batch) if o.error}
+        outcomes = [
+            dataclasses.replace(o, status="failed", error=failed[done[o.key][1]])
+            if o.key in done and done[o.key][1] in failed
+            else o
+            for o in outcomes
+        ]
+    keys = [o.key for o in outcomes if o.key and o.status in ("ok", "completed")]
+    found = mark_duplicates([k for k in keys if k in {w.key for w in written}], batch)
+    return [as_duplicate(o, found[o.key], batch) if o.key in found else o for o in outcomes]
+
+
+_ACCEPT_PAGE = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
+_ACCEPT_LIST = (
+    "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.1"
+)
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """The article addresses feeds and sitemaps list, and those that could not be read."""
+
+    urls: tuple[str, ...]
+    errors: tuple[IngestError, ...]
+
+
+def discover_urls(
+    feeds: Sequence[str],
+    sitemaps: Sequence[str],
+    options: FetchOptions | None = None,
+    *,
+    url_filter: Sequence[str] = (),
+) -> Discovery:
+    """The addresses of the articles that RSS/Atom `feeds` and `sitemaps` (sitemap indexes
+    followed) list, fetched as pages are (robots.txt, limits, retries); with `url_filter`,
+    only those starting with one of its prefixes. Read by trafilatura's own feed and sitemap
+    code (`ingest.discover`). In the order listed, each once."""
+    options = options or FetchOptions()
+    return asyncio.run(_discover(list(feeds), list(sitemaps), options, tuple(url_filter)))
+
+
+async def _discover(
+    feeds: list[str], sitemaps: list[str], options: FetchOptions, prefixes: tuple[str, ...]
+) -> Discovery:
+    from ingest import discover
+
+    errors: list[IngestError] = []
+    async with _client(options) as client:
+        fetcher = _Fetcher(client, None, options, None)
+
+        async def read(url: str) -> str | IngestError:
+            try:
+                return discover.decode(await fetcher.document(url), url, options.max_bytes)
+            except IngestError as exc:
+                return exc
+
+        def listed(url: str, links: list[str], kind: str) -> list[str]:
+            if not links:
+                problem = f"lists no article addresses (is it {kind}?)"
+                errors.append(FetchError(url, problem, "check the address"))
+            return links
+
+        found: list[str] = []
+        texts = await asyncio.gather(*(read(u) for u in feeds))
+        for url, text in zip(feeds, texts, strict=True):  # in the order given, errors too
+            if isinstance(text, IngestError):
+                errors.append(text)
+            else:
+                found += listed(url, discover.feed_links(text, url), "an RSS or Atom feed")
+        queue, seen, read_count = list(sitemaps), set(sitemaps), 0
+        while queue and read_count < discover.MAX_SITEMAPS:
+            url, read_count = queue.pop(0), read_count + 1
+            text = await read(url)
+            if isinstance(text, IngestError):
+                errors.append(text)
+                continue
+            pages, more = discover.sitemap_links(text, url)
+            found += listed(url, pages + more, "a sitemap")[: len(pages)]
+            for nested in more:
+                if nested not in seen:
+                    seen.add(nested)
+                    queue.append(nested)
+    names: dict[str, str] = {}  # a page once, under the first address listed for it
+    for url in found:
+        if not prefixes or url.startswith(prefixes):
+            names.setdefault(normalize(url), url)
+    return Discovery(tuple(names.values()), tuple(errors))
+
+
+def _client(options: FetchOptions) -> httpx.AsyncClient:
+    limits = httpx.Limits(
+        max_connections=options.connections, max_keepalive_connections=options.connections
+    )
+    return httpx.AsyncClient(
+        follow_redirects=False,  # _Fetcher._follow does it, checking each target
+        limits=limits,
+        # httpx would also offer br and zstd were their packages installed; only what can be
+        # decoded in bounded memory is asked for.
+        headers={"User-Agent": options.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+        timeout=httpx.Timeout(options.timeout),
+        event_hooks={"response": [_hold_location]},
+    )
 
 
 async def _fetch_all(
-    urls: list[str],
+    urls: list[tuple[str, str]],
     ruleset: Ruleset,
     options: FetchOptions,
     on_done: Callable[[FetchOutcome], None] | None,
 ) -> list[FetchOutcome]:
-    limits = httpx.Limits(
-        max_connections=options.connections, max_keepalive_connections=options.connections
-    )
     # Extraction and cleaning are CPU work that holds the GIL for long stretches: in threads
     # they starve the event loop and every deadline fires late. They run in processes.
     jobs = max(1, min(options.jobs or default_jobs(), len(urls)))
@@ -183,25 +288,17 @@ async def _fetch_all(
     workers = worker_pool(ruleset, jobs, options.batch.doc_timeout)
     for folder in (options.raw_dir, options.batch.out_dir):
         remove_stale_temporaries(folder)
-    async with httpx.AsyncClient(
-        follow_redirects=False,  # _Fetcher._follow does it, checking each target
-        limits=limits,
-        # httpx would also offer br and zstd were their packages installed; only what can be
-        # decoded in bounded memory is asked for.
-        headers={"User-Agent": options.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
-        timeout=httpx.Timeout(options.timeout),
-        event_hooks={"response": [_hold_location]},
-    ) as client:
+    async with _client(options) as client:
         fetcher = _Fetcher(client, ruleset, options, workers)
 
-        async def run(url: str) -> FetchOutcome:
-            outcome = await fetcher.one(url)
+        async def run(url: str, name: str) -> FetchOutcome:
+            outcome = await fetcher.one(url, name)
             if on_done:
                 on_done(outcome)
             return outcome
 
         try:
-            return list(await asyncio.gather(*(run(u) for u in urls)))
+            return list(await asyncio.gather(*(run(*u) for u in urls)))
         finally:
             fetcher.close()
             if workers is not None:
@@ -223,31 +320,45 @@ async def _hold_location(response: httpx.Response) -> None:
         del response.headers["location"]
 
 
-def _clean_in_worker(doc: Document, options: CleanOptions) -> tuple[bytes, bytes]:
-    return _clean_to_bytes(doc, worker_ruleset(), options)
+class _Files(NamedTuple):
+    """A cleaned page's body and record files, or why they are not written."""
+
+    body: bytes
+    meta: bytes
+    unwanted: str | None  # its language is not among --language's
 
 
-def _clean_to_bytes(doc: Document, ruleset: Ruleset, options: CleanOptions) -> tuple[bytes, bytes]:
-    """The page's `.txt` and `.json` bytes."""
-    result, record = clean_document(doc, ruleset, options)
-    return render(result.text, record)
+def _clean_in_worker(doc: Document, options: BatchOptions) -> _Files:
+    return _clean_to_files(doc, worker_ruleset(), options)
+
+
+def _clean_to_files(doc: Document, ruleset: Ruleset, options: BatchOptions) -> _Files:
+    cleaned = clean_input(doc, ruleset, options.clean)
+    unwanted = unwanted_language(cleaned.record, options.languages)
+    if unwanted is not None:
+        return _Files(b"", b"", unwanted)
+    return _Files(*cleaned.files(options.format), None)
 
 
 def _keep(
-    out_dir: Path, key: str, page: Path, body: bytes, record: bytes, text: bytes, meta: bytes
+    options: BatchOptions, key: str, page: Path, body: bytes, record: bytes, files: _Files
 ) -> None:
-    """Write a fetched page's four files, the HTTP record last: it is what tells a later run
-    the URL is done. If any write fails, what this call wrote goes again (and a record from
-    before, which no longer matches the files), so that the next run fetches it afresh."""
-    files = [out_dir / f"{key}.txt", out_dir / f"{key}.json", page, record_path(page)]
-    existed = [f.exists() for f in files]
+    """Write a fetched page's four files (the page and its HTTP record alone for an article
+    not wanted), the HTTP record last: it is what tells a later run the URL is done. If any
+    write fails, what this call wrote goes again (and a record from before, which no longer
+    matches the files), so that the next run fetches it afresh."""
+    out_dir, suffix = options.out_dir, BODY_SUFFIXES[options.format]
+    outputs = [out_dir / f"{key}{suffix}", out_dir / f"{key}.json"]
+    files_kept = [*outputs, page, record_path(page)]
+    existed = [f.exists() for f in files_kept]
     try:
-        write_outputs(out_dir, key, text, meta)
+        if files.unwanted is None:
+            write_outputs(out_dir, key, files.body, files.meta, options.format)
         atomic_write(page, body)
-        atomic_write(files[3], record)
+        atomic_write(files_kept[3], record)
     except BaseException:
-        for file, was in zip(files, existed, strict=True):
-            if not was or file == files[3]:
+        for file, was in zip(files_kept, existed, strict=True):
+            if not was or file == files_kept[3]:
                 with contextlib.suppress(OSError):
                     file.unlink(missing_ok=True)
         raise
@@ -257,7 +368,7 @@ class _Fetcher:
     def __init__(
         self,
         client: httpx.AsyncClient,
-        ruleset: Ruleset,
+        ruleset: Ruleset | None,  # None: fetching feeds and sitemaps, cleaning nothing
         options: FetchOptions,
         workers: Supervisor | None,
     ) -> None:
@@ -270,12 +381,13 @@ class _Fetcher:
         self.robots: dict[str, _RobotsFetch] = {}
         self.agent = _product_token(options.user_agent)
 
-    async def one(self, url: str) -> FetchOutcome:
-        key = url_key(url)
+    async def one(self, url: str, name: str) -> FetchOutcome:
+        """Fetch the page asked for as `url`, under its one `name` (`ingest.urls.normalize`)."""
+        key = self._key(url, name)
         page = self.options.raw_dir / f"{key}.html"
         try:
             try:
-                target = _valid_url(url)
+                target = _valid_url(name)
             except _BadURL as exc:
                 raise FetchError(url, exc.problem, "check the address") from exc
             try:
@@ -294,18 +406,16 @@ class _Fetcher:
             if got is None:
                 return FetchOutcome(url, key, "unchanged")
             body, record = got
+            record["normalized_url"] = name
             # Clean before writing anything: a page with no article text is a failed URL.
             text, encoding = decode_page(body, url, record)
             record["charset"] = encoding
             doc = Document(url, key, body, text, encoding, is_html=True, record=record)
-            clean_text, clean_meta = await self._clean(doc)
+            files = await self._clean(doc)
             record_bytes = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode()
             # fsyncs would stall the event loop and with it every other URL's deadline
-            await asyncio.to_thread(
-                _keep, self.options.batch.out_dir, key, page, body, record_bytes,
-                clean_text, clean_meta,
-            )  # fmt: skip
-            return FetchOutcome(url, key)
+            await asyncio.to_thread(_keep, self.options.batch, key, page, body, record_bytes, files)
+            return _done(url, key, "ok", files)
         except TimeoutError:
             return FetchOutcome(url, key, "failed", FetchError(
                 url,
@@ -323,24 +433,57 @@ class _Fetcher:
         except Exception as exc:  # never foreseen: this URL's error, not the batch's end
             return FetchOutcome(url, key, "failed", InternalError.of(url, exc))
 
-    async def _clean(self, doc: Document) -> tuple[bytes, bytes]:
-        """The page's clean text and record, from a worker process under the document
+    def _key(self, url: str, name: str) -> str:
+        """The key of the page named `name`, or, where raw/ holds the page under the key its
+        address as asked had before ingest normalised addresses, that key."""
+        key = url_key(name)
+        if key == (old := url_key(url)):
+            return key
+        raw = self.options.raw_dir
+        return old if (raw / f"{old}.html").exists() and not (raw / f"{key}.html").exists() else key
+
+    async def _clean(self, doc: Document) -> _Files:
+        """The page's clean body and record, from a worker process under the document
         deadline (or here, where workers cannot have the ruleset)."""
-        options = self.options.batch.clean
+        options = self.options.batch
         if self.workers is None:
-            return _clean_to_bytes(doc, self.ruleset, options)
+            assert self.ruleset is not None, "a fetcher of pages has the rules"
+            return _clean_to_files(doc, self.ruleset, options)
         future = self.workers.submit(_clean_in_worker, doc, options, name=doc.source)
-        result: tuple[bytes, bytes] = await asyncio.wrap_future(future)
+        result: _Files = await asyncio.wrap_future(future)
         return result
+
+    async def document(self, url: str) -> bytes:
+        """The body at `url` whatever its type (a feed, a sitemap), fetched as a page is:
+        robots.txt, limits, retries, one deadline; FetchError if it cannot be had."""
+        try:
+            target = _valid_url(url)
+        except _BadURL as exc:
+            raise FetchError(url, exc.problem, "check the address") from exc
+        clock = _Clock(self.options.timeout)
+        try:
+            if self.options.robots:
+                await self._obey_robots(target, url, clock)
+            got = await self._get(target, url, None, clock, html=False)
+        except TimeoutError:
+            raise FetchError(
+                url,
+                f"no complete answer within {self.options.timeout:g} s, retries included",
+                "raise --timeout, or try later",
+            ) from None
+        assert got is not None  # 304 answers a conditional request only
+        return got[0]
 
     async def _finish(self, url: str, key: str, page: Path) -> FetchOutcome:
         """Clean a page an earlier run kept in raw/ but could not clean or write out."""
         doc = await asyncio.to_thread(read_document, page)
-        clean_text, clean_meta = await self._clean(doc)
-        await asyncio.to_thread(
-            write_outputs, self.options.batch.out_dir, key, clean_text, clean_meta
-        )
-        return FetchOutcome(url, key, "completed")
+        files = await self._clean(doc)
+        batch = self.options.batch
+        if files.unwanted is None:
+            await asyncio.to_thread(
+                write_outputs, batch.out_dir, key, files.body, files.meta, batch.format
+            )
+        return _done(url, key, "completed", files)
 
     def close(self) -> None:
         """Stop robots.txt reads no URL waits for any more (their URLs gave up on them)."""
@@ -459,8 +602,10 @@ class _Fetcher:
         shown: str,
         previous: dict[str, Any] | None,
         clock: _Clock,
+        *,
+        html: bool = True,
     ) -> tuple[bytes, dict[str, Any]] | None:
-        headers = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"}
+        headers = {"Accept": _ACCEPT_PAGE if html else _ACCEPT_LIST}
         if previous:
             # isinstance: a record edited by hand can hold anything, and httpx raises TypeError
             # on a header that is not a string
@@ -471,7 +616,7 @@ class _Fetcher:
         want = _Want(
             cap=self.options.max_bytes,
             cut=False,
-            html=True,
+            html=html,
             redirects=self.options.max_redirects,
             robots=self.options.robots,
         )

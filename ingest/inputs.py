@@ -126,6 +126,14 @@ def looks_like_html(start: str | bytes) -> bool:
     return bool(_HTML_START.match(text)) or "<body" in text.lower()
 
 
+def starts_as_page(data: bytes) -> bool:
+    """Whether a document whose kind nothing tells (stdin) is a page: it starts with a tag,
+    after a byte-order mark and white space, and reads as HTML (`looks_like_html`). Pasted
+    text can mention a tag ("the <body> tag"); a saved page starts with one."""
+    start = data[:_HTML_SNIFF].removeprefix(b"\xef\xbb\xbf").lstrip()
+    return start.startswith(b"<") and looks_like_html(start)
+
+
 _HTML_SNIFF = 4096
 _HTML_START = re.compile(
     r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL

@@ -206,6 +206,14 @@ def _profiles() -> tuple[list[str], _Table]:
     return languages, _Table(packed, len(languages))
 
 
+def known_codes() -> frozenset[str]:
+    """The codes detection can give: langdetect's languages, and "und" (none could be told)."""
+    profiles = resources.files("langdetect") / "profiles"
+    return frozenset(p.name for p in profiles.iterdir() if not p.name.startswith(".")) | {
+        UNDETERMINED.code
+    }
+
+
 def _pack(probabilities: list[float]) -> bytes:
     where = [i for i, p in enumerate(probabilities) if p]
     return bytes(where) + array.array("d", [probabilities[i] for i in where]).tobytes()

@@ -36,6 +36,7 @@ class Source:
     final_url: str | None = None
     site: str | None = None
     fetched_at: str | None = None  # from the HTTP record: the only clock time we record
+    normalized_url: str | None = None
 
 
 def build_record(
@@ -87,7 +88,16 @@ def build_record(
             Held(h.rule, h.category, h.lines, h.words, h.share, h.reason) for h in held
         ),
         extracted=page.text if page else None,
+        normalized_url=src.normalized_url,
+        simhash=fingerprint(text) if text else None,
     )
+
+
+def fingerprint(text: str) -> str:
+    """The body's simhash (trafilatura's: 64 bits over its longer words), 16 hex digits."""
+    from trafilatura.deduplication import Simhash
+
+    return f"{Simhash(text).hash:016x}"
 
 
 def extractor() -> str:

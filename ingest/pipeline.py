@@ -8,9 +8,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
+from ingest.duplicates import Duplicate, find_duplicates, read_articles_in, read_in_order
 from ingest.engine import CleanOptions, CleanResult, clean, warm_up
 from ingest.errors import ExtractError, IngestError, InputError, InternalError, OutputError
 from ingest.inputs import (
@@ -22,7 +23,14 @@ from ingest.inputs import (
     read_document,
 )
 from ingest.metadata import Source, build_record
-from ingest.output import remove_stale_temporaries, render, write_outputs
+from ingest.output import (
+    BODY_SUFFIXES,
+    atomic_write,
+    record_bytes,
+    remove_stale_temporaries,
+    render,
+    write_outputs,
+)
 from ingest.record import Record
 from ingest.repetition import (
     RULE_ID,
@@ -36,10 +44,12 @@ from ingest.repetition import (
     with_repeats,
 )
 from ingest.rules import Ruleset, site_name
+from ingest.urls import normalize
 from ingest.workers import out_of_memory, worker_pool, worker_ruleset
 
 if TYPE_CHECKING:  # types only: a page is extracted on demand (prepare_document)
     from ingest.extraction import ExtractOptions, Page
+    from ingest.fetch import FetchOutcome
 
 # A long article cleans in well under a second; a minute is a page gone pathological.
 DEFAULT_DOC_TIMEOUT = 60.0
@@ -56,6 +66,12 @@ class BatchOptions:
     # Lines repeated across a site's articles (in the batch and in out_dir) leave as
     # `repeated-line` once the batch is cleaned; None: they stay.
     repetition: RepetitionOptions | None = field(default_factory=RepetitionOptions)
+    # The body's file: "txt" or "md" (`ingest.output.FORMATS`; JSON Lines is `ingest.jsonl`'s)
+    format: str = "txt"
+    # Only articles in these languages are written (the codes `detect` gives); empty: all.
+    languages: frozenset[str] = frozenset()
+    # An article that repeats another (`ingest.duplicates`) is not kept, rather than marked.
+    skip_duplicates: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,10 +82,16 @@ class Outcome:
     removed: int = 0
     held_back: int = 0
     repeated: int = 0  # of the removals, the repeated lines
+    not_written: str | None = None  # why a cleaned article was not kept (language, duplicate)
+    duplicate_of: str | None = None  # the key of the article it repeats (`ingest.duplicates`)
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def written(self) -> bool:
+        return self.error is None and self.not_written is None
 
 
 @dataclass(frozen=True)
@@ -110,7 +132,8 @@ def prepare_document(
     site = site_of(final_url) or (site_of(declared_url(doc.text)) if doc.is_html else None)
     # A fetched page's source is its URL, whether it is cleaned at fetch time or from raw/.
     source = record.get("url") or doc.source
-    src = Source(source, doc.data, url, final_url, site, record.get("fetched_at"))
+    name = record.get("normalized_url") or (normalize(url) if url else None)
+    src = Source(source, doc.data, url, final_url, site, record.get("fetched_at"), name)
     if not doc.is_html:
         return Prepared(doc.text, src, site)
     from ingest.extraction import extract  # the page machinery (trafilatura, lxml): pages only
@@ -172,14 +195,51 @@ def clean_repeated(
     applied (all large removals together over the share), the article is cleaned as before
     and the repeated lines are what is held back.
     """
+    cleaned = clean_input(doc, ruleset, options, url=url, repeats=repeats)
+    return cleaned.result, cleaned.record
+
+
+class Cleaned(NamedTuple):
+    """One input cleaned: the result, its record, and (for a page) what extraction found."""
+
+    result: CleanResult
+    record: Record
+    page: Page | None
+
+    def files(self, fmt: str) -> tuple[bytes, bytes]:
+        """The bytes of the body's file in format `fmt` ("txt" or "md") and of the record."""
+        return render(self.result.text, self.record, fmt, paragraph_kinds(self.result, self.page))
+
+
+def paragraph_kinds(result: CleanResult, page: Page | None) -> tuple[str, ...]:
+    """What each paragraph of the clean body is in the page's markup (a heading, a list item,
+    a quote: `ingest.markdown`); nothing for pasted text."""
+    if page is None:
+        return ()
+    kinds = page.kinds
+    return tuple(kinds[n - 1] if 0 < n <= len(kinds) else "" for n in result.lines)
+
+
+def clean_input(
+    doc: Document,
+    ruleset: Ruleset,
+    options: CleanOptions | None = None,
+    *,
+    url: str | None = None,
+    repeats: Repeats | None = None,
+) -> Cleaned:
+    """Clean one input (with `repeats`, again with its site's repeated lines): its result, its
+    record, and what extraction found in a page (which `--format md` writes from)."""
     prep = prepare_document(doc, ruleset, url=url)
+    if repeats is None:
+        return Cleaned(*clean_prepared(prep, ruleset, options), prep.page)
     result, meta = clean_prepared(prep, with_repeats(ruleset, repeats), options)
     if pushes_guard(result, repeats):
         held = tuple(h for h in result.held_back if h.rule == RULE_ID)
         result, _ = clean_prepared(prep, ruleset, options)
         result = replace(result, held_back=(*result.held_back, *held))
         meta = build_record(result, prep.source, ruleset.id, prep.page)
-    return result, add_evidence(meta, repeats)
+    return Cleaned(result, add_evidence(meta, repeats), prep.page)
 
 
 def site_of(url: str | None) -> str | None:
@@ -263,12 +323,53 @@ def clean_paths(
             }
             again = {o.source: o for o in remove_repeated(done, ruleset, options)}
             outcomes = [again.get(o.source, o) for o in outcomes]
+        order = {source: i for i, source in enumerate(sources)}
+        written = sorted(
+            (o for o in outcomes if o.written and o.key), key=lambda o: order[o.source]
+        )
+        found = mark_duplicates([o.key for o in written if o.key], options)
+        outcomes = [
+            as_duplicate(o, found[o.key], options) if o.key in found else o for o in outcomes
+        ]
     finally:
         # a worker stopped at its deadline may have been writing
         remove_stale_temporaries(options.out_dir)
-    order = {source: i for i, source in enumerate(sources)}
-    outcomes.sort(key=lambda o: (order.get(o.source, -1), o.source))
+    place = {source: i for i, source in enumerate(sources)}
+    outcomes.sort(key=lambda o: (place.get(o.source, -1), o.source))
     return BatchReport(tuple(outcomes))
+
+
+def mark_duplicates(keys: Sequence[str], options: BatchOptions) -> dict[str, Duplicate]:
+    """The batch's last phase: each of its articles (`keys`, written to `options.out_dir`, in
+    input order) that repeats an article kept there before or an earlier one of the batch is
+    marked (`duplicate_of` in its record) or, with `skip_duplicates`, removed. Those found."""
+    folder = options.out_dir
+    batch = set(keys)
+    earlier = [a for a in read_articles_in(folder) if a.key not in batch]
+    found = find_duplicates(earlier, read_in_order(folder, keys))
+    for duplicate in found:
+        meta = folder / f"{duplicate.key}.json"
+        if options.skip_duplicates:
+            body = meta.with_suffix(BODY_SUFFIXES[options.format])
+            for file in (meta, body):  # the record first: without it the body is nobody's
+                file.unlink(missing_ok=True)
+            continue
+        record = Record.read(meta)
+        atomic_write(meta, record_bytes(replace(record, duplicate_of=duplicate.of)))
+    return {d.key: d for d in found}
+
+
+def as_duplicate(outcome: _O, duplicate: Duplicate, options: BatchOptions) -> _O:
+    """An input's outcome once its article is found to repeat another: marked, or (with
+    `skip_duplicates`) not written, and why."""
+    not_written = None
+    if options.skip_duplicates:
+        how = "the same text as" if duplicate.exact else "nearly the same text as"
+        not_written = f"{how} {duplicate.of} (--skip-duplicates)"
+    return replace(outcome, duplicate_of=duplicate.of, not_written=not_written)
+
+
+_O = TypeVar("_O", bound="Outcome | FetchOutcome")
 
 
 def remove_repeated(
@@ -346,12 +447,13 @@ def _clean_one(task: _Task, ruleset: Ruleset, options: BatchOptions) -> Outcome:
     source = display_path(path)
     try:
         doc = read_document(path, options.read)
-        if repeats is None:
-            result, meta = clean_document(doc, ruleset, options.clean, url=url)
-        else:
-            result, meta = clean_repeated(doc, ruleset, repeats, options.clean, url=url)
-        text, meta_bytes = render(result.text, meta)
-        write_outputs(options.out_dir, doc.key, text, meta_bytes)
+        cleaned = clean_input(doc, ruleset, options.clean, url=url, repeats=repeats)
+        unwanted = unwanted_language(cleaned.record, options.languages)
+        if unwanted is not None:
+            return Outcome(source, not_written=unwanted)
+        text, meta = cleaned.files(options.format)
+        write_outputs(options.out_dir, doc.key, text, meta, options.format)
+        result = cleaned.result
     except IngestError as exc:
         return Outcome(source, error=exc)
     except OSError as exc:
@@ -371,19 +473,36 @@ def _clean_one(task: _Task, ruleset: Ruleset, options: BatchOptions) -> Outcome:
     )
 
 
-def clean_text(text: str, ruleset: Ruleset, doc_timeout: float | None = DEFAULT_DOC_TIMEOUT) -> str:
-    """One pasted text's clean body, cleaned in a worker under the document deadline (in this
-    process where a worker cannot have the ruleset)."""
+def unwanted_language(record: Record, languages: frozenset[str]) -> str | None:
+    """Why an article is not written when only `languages` are wanted; None if it is."""
+    if not languages or record.language in languages:
+        return None
+    found = "no language that could be told" if record.language in (None, "und") else None
+    return f"in {found or record.language}, not in {', '.join(sorted(languages))} (--language)"
+
+
+def clean_one(
+    doc: Document,
+    ruleset: Ruleset,
+    doc_timeout: float | None = DEFAULT_DOC_TIMEOUT,
+    options: CleanOptions | None = None,
+    *,
+    url: str | None = None,
+) -> Cleaned:
+    """One input cleaned in a worker under the document deadline (in this process where a
+    worker cannot have the ruleset): `ingest clean -`."""
     pool = worker_pool(ruleset, 1, doc_timeout)
     if pool is None:
-        return clean(text, ruleset).text
+        return clean_input(doc, ruleset, options, url=url)
     with pool:
-        body: str = pool.submit(_clean_text_in_worker, text, name="<stdin>").result()
-    return body
+        cleaned: Cleaned = pool.submit(
+            _clean_one_in_worker, doc, options, url, name=doc.source
+        ).result()
+    return cleaned
 
 
-def _clean_text_in_worker(text: str) -> str:
-    return clean(text, worker_ruleset()).text
+def _clean_one_in_worker(doc: Document, options: CleanOptions | None, url: str | None) -> Cleaned:
+    return clean_input(doc, worker_ruleset(), options, url=url)
 
 
 def default_jobs() -> int:

@@ -15,8 +15,8 @@ from typing import Any
 from ingest.errors import InputError
 
 # The record's layout. Records written before the field existed read as schema 0; schema 2
-# added `extracted`.
-SCHEMA = 2
+# added `extracted`; schema 3 `normalized_url`, `simhash` and `duplicate_of`.
+SCHEMA = 3
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,12 @@ class Record:
     # refer to it): `ingest diff` shows a current record without extracting again. None for
     # pasted text, whose input is that text.
     extracted: str | None = None
+    # The page's one address (`ingest.urls.normalize`): what fetching keyed and de-duplicated.
+    normalized_url: str | None = None
+    # The body's 64-bit simhash (trafilatura's), in hex: near-duplicates differ in few bits.
+    simhash: str | None = None
+    # The key of the article this one repeats (the same text, or nearly: `ingest.duplicates`).
+    duplicate_of: str | None = None
     schema: int = SCHEMA
 
     def to_json(self) -> dict[str, Any]:
@@ -160,6 +166,7 @@ class Record:
             "sitename": self.sitename,
             "description": self.description,
             "url": self.url,
+            "normalized_url": self.normalized_url,
             "final_url": self.final_url,
             "source": self.source,
             "truncated": self.truncated,
@@ -168,6 +175,8 @@ class Record:
             "word_count": self.word_count,
             "raw_sha256": self.raw_sha256,
             "text_sha256": self.text_sha256,
+            "simhash": self.simhash,
+            "duplicate_of": self.duplicate_of,
             "ruleset": self.ruleset,
             "tool_version": self.tool_version,
             "extractor": self.extractor,
@@ -216,7 +225,7 @@ _FIX = "clean its input again with ingest clean, or remove it"
 _TEXT_FIELDS = (
     "title", "date", "date_modified", "language", "site", "sitename", "description", "url",
     "final_url", "source", "raw_sha256", "text_sha256", "ruleset", "tool_version", "extractor",
-    "fetched_at", "extracted",
+    "fetched_at", "extracted", "normalized_url", "simhash", "duplicate_of",
 )  # fmt: skip
 
 

@@ -42,6 +42,7 @@ import re2
 from ingest.engine import CleanResult
 from ingest.errors import InputError, RuleError
 from ingest.inputs import display_path
+from ingest.output import read_body
 from ingest.record import Evidence, Record, Removed
 from ingest.rules import Examples, Rule, Ruleset
 
@@ -136,10 +137,10 @@ def article_from_record(key: str, record: Record, body: str) -> Article:
 
 
 def read_articles(paths: Iterable[Path]) -> tuple[list[Article], list[str]]:
-    """The articles of the ingest records in `paths` (folders of `<key>.json` and `<key>.txt`,
-    or `.json` files), and a note on each `.json` that is not a usable record.
+    """The articles of the ingest records in `paths` (folders of `<key>.json` and `<key>.txt`
+    or `<key>.md`, or `.json` files), and a note on each `.json` that is not a usable record.
 
-    A record whose `.txt` is missing or does not match its `text_sha256` (edited by hand, or
+    A record whose body is missing or does not match its `text_sha256` (edited by hand, or
     written by a run that was stopped between the two) is not used: it cannot say what the
     article held.
     """
@@ -154,7 +155,7 @@ def read_articles(paths: Iterable[Path]) -> tuple[list[Article], list[str]]:
                 continue
             try:
                 record = Record.read(file, display_path(file))
-                data = file.with_suffix(".txt").read_bytes()
+                data = read_body(file)
             except InputError as exc:
                 notes.append(f"not used: {exc}")
                 continue
@@ -162,7 +163,7 @@ def read_articles(paths: Iterable[Path]) -> tuple[list[Article], list[str]]:
                 notes.append(f"{file}: not used ({exc})")
                 continue
             if record.text_sha256 not in (None, hashlib.sha256(data).hexdigest()):
-                notes.append(f"{file}: not used (its .txt does not match its text_sha256)")
+                notes.append(f"{file}: not used (its body does not match its text_sha256)")
                 continue
             articles.append(article_from_record(file.stem, record, data.decode("utf-8", "replace")))
     return articles, notes

@@ -30,6 +30,43 @@ Disallow: /
 """
 
 
+# Feeds and sitemaps that list the server's own articles ("{base}" is the server's address).
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>News</title><link>{base}/</link>
+<item><title>One</title><link>{base}/article/news-one</link></item>
+<item><title>Two</title><link>{base}/article/news-two?utm_source=rss</link></item>
+<item><title>Old</title><link>{base}/article/archive-old</link></item>
+<item><title>Elsewhere</title><link>https://elsewhere.example/article/x</link></item>
+</channel></rss>"""
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>News</title>
+<link rel="self" href="{base}/feed.atom"/>
+<entry><title>Three</title><link href="{base}/article/news-three"/></entry>
+<entry><title>One again</title><link href="{base}/article/news-one#comments"/></entry>
+</feed>"""
+SITEMAP_INDEX = """<?xml version="1.0" encoding="UTF-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>{base}/sitemap-news.xml</loc></sitemap>
+<sitemap><loc>{base}/sitemap-archive.xml.gz</loc></sitemap>
+</sitemapindex>"""
+SITEMAP_NEWS = """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>{base}/article/map-one</loc></url>
+<url><loc>{base}/article/map-two</loc></url>
+</urlset>"""
+SITEMAP_ARCHIVE = """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>{base}/article/archive-2019</loc></url>
+</urlset>"""
+LISTINGS = {
+    "/feed.rss": (RSS, "application/rss+xml"),
+    "/feed.atom": (ATOM, "application/atom+xml"),
+    "/sitemap.xml": (SITEMAP_INDEX, "application/xml"),
+    "/sitemap-news.xml": (SITEMAP_NEWS, "application/xml"),
+    "/sitemap-archive.xml.gz": (SITEMAP_ARCHIVE, "application/gzip"),
+}
+
+
 def article(title: str, marker: str, *, charset_meta: str | None = None) -> str:
     paragraphs = "".join(
         f"<p>{marker} paragraph {i}: the ministers met in Brussels on Monday to discuss the "
@@ -274,6 +311,10 @@ class Server:
                         self.send(304, b"", headers={"ETag": '"v1"'})
                     else:
                         self.send(200, ok, headers={"ETag": '"v1"'})
+                elif path in LISTINGS:
+                    body, media = LISTINGS[path]
+                    text = body.replace("{base}", server.base).encode()
+                    self.send(200, gzip.compress(text) if path.endswith(".gz") else text, media)
                 elif path.startswith("/delay/"):
                     time.sleep(LATENCY)
                     self.send(200, ok)

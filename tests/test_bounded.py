@@ -75,7 +75,9 @@ def test_a_batch_of_bad_inputs_writes_the_good_names_the_bad_and_exits_1(tmp_pat
     ):
         lines = [ln for ln in err.splitlines() if ln.startswith(f"error: {name}:")]
         assert len(lines) == 1 and reason in lines[0], (name, err)
-    assert "cleaned 4 of 9 into out/; 5 failed" in err
+    # the three good inputs hold one text: the two later ones are marked as its duplicates
+    summary = "cleaned 4 of 9 into out/; 2 duplicates marked (duplicate_of in the .json)"
+    assert summary + "; 5 failed" in err
 
 
 def test_an_input_past_its_deadline_or_memory_or_killing_its_worker_fails_alone(
@@ -84,8 +86,8 @@ def test_an_input_past_its_deadline_or_memory_or_killing_its_worker_fails_alone(
     names = ("a", "hang", "b", "crash", "c", "oops", "hog")
     _good(tmp_path / "in", *(f"{n}.txt" for n in names))
     # the workers fork from this process, so they clean with the patched function
-    misbehave = misbehaving(pipeline_module.clean_document, lambda doc: doc.key)
-    monkeypatch.setattr(pipeline_module, "clean_document", misbehave)
+    misbehave = misbehaving(pipeline_module.clean_input, lambda doc: doc.key)
+    monkeypatch.setattr(pipeline_module, "clean_input", misbehave)
     for jobs in (1, 2):
         out = tmp_path / f"out{jobs}"
         options = BatchOptions(out_dir=out, jobs=jobs, doc_timeout=2.0)
@@ -260,8 +262,8 @@ def test_a_fetched_page_past_its_deadline_or_memory_fails_alone(
 
     # the workers fork from this process, so they clean with the patched function
     name_of = lambda doc: doc.source.rsplit("/", 1)[-1]  # noqa: E731
-    misbehave = misbehaving(fetch_module.clean_document, name_of)
-    monkeypatch.setattr(fetch_module, "clean_document", misbehave)
+    misbehave = misbehaving(fetch_module.clean_input, name_of)
+    monkeypatch.setattr(fetch_module, "clean_input", misbehave)
     with serve() as server:
         urls = [server.url(f"/article/{n}") for n in ("a", "hang", "crash", "oops", "hog", "b")]
         options = fetch_options(

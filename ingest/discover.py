@@ -1,0 +1,98 @@
+"""Article addresses from a site's RSS/Atom feeds and sitemaps, read by trafilatura's own
+feeds and sitemaps modules (`ingest fetch --feed/--sitemap`).
+
+trafilatura's functions would also download, with their own client; ingest fetches these
+documents as it fetches pages (`ingest.fetch.discover_urls`: robots.txt, limits, retries,
+one deadline) and hands trafilatura the text. Gzipped sitemaps (`sitemap.xml.gz`, gzip as
+the file's own format rather than a Content-Encoding) are inflated here, to the same limit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from ingest.content_encoding import ContentEncodingError, Decoder, LayerTooLarge
+from ingest.errors import FetchError, InputError
+from ingest.inputs import decode_page
+
+# As trafilatura's own sitemap search: an index pointing at more than this is a crawl, not
+# a day's articles.
+MAX_SITEMAPS = 10
+_GZIP = b"\x1f\x8b"
+
+
+def decode(body: bytes, url: str, limit: int) -> str:
+    """The text of a feed or sitemap fetched from `url` (inflated if gzipped, to `limit`
+    bytes); FetchError when it cannot be read."""
+    if body.startswith(_GZIP):
+        decoder = Decoder(["gzip"], limit)
+        try:
+            body = b"".join([*decoder.feed(body)])
+            decoder.finish()
+        except ContentEncodingError as exc:
+            raise FetchError(url, f"gzipped body {exc.problem}", "check the address") from exc
+        except LayerTooLarge:
+            raise FetchError(
+                url, f"inflates to more than {limit:,} bytes", "raise --max-bytes"
+            ) from None
+    try:
+        text, _ = decode_page(body, url, None)
+    except InputError as exc:
+        raise FetchError(url, exc.problem, "is it a feed or a sitemap?") from exc
+    return text
+
+
+def feed_links(text: str, url: str) -> list[str]:
+    """The links of an RSS, Atom or JSON feed fetched from `url`, made absolute."""
+    from trafilatura.feeds import FeedParameters, find_links
+
+    return _absolute(find_links(text.strip(), FeedParameters(url, "", url)), url)
+
+
+def sitemap_links(text: str, url: str) -> tuple[list[str], list[str]]:
+    """The pages a sitemap (XML or a list of addresses) fetched from `url` lists, and the
+    sitemaps a sitemap index lists, made absolute."""
+    sitemap = _sitemap(url, text)
+    sitemap.process()
+    return _absolute(sitemap.urls, url), _absolute(sitemap.sitemap_urls, url)
+
+
+def _absolute(links: list[str], base: str) -> list[str]:
+    """Links resolved against the address of the document that holds them; http(s) only.
+
+    Not courlan's checks, which trafilatura's link handling applies: they refuse addresses
+    by an IP number or `localhost` (a test server's, an intranet's) and links to other sites
+    (an aggregator's feed lists them); `--url-filter` says which sites to keep.
+    """
+    found = (urljoin(base, link.strip()) for link in links if link and link.strip())
+    return [link for link in found if link.startswith(("http://", "https://")) and _not_home(link)]
+
+
+def _not_home(link: str) -> bool:
+    """A feed's own <link> is its site's home page, which is no article."""
+    parts = urlsplit(link)
+    return parts.path not in ("", "/") or bool(parts.query)
+
+
+def _sitemap(url: str, text: str) -> Any:
+    from trafilatura.sitemaps import DETECT_SITEMAP_LINK, SitemapObject
+
+    class Sitemap(SitemapObject):
+        """trafilatura's sitemap reader, its links kept as they are: what a sitemap index
+        lists are sitemaps, whatever their address looks like."""
+
+        __slots__ = ("index",)
+        index: bool
+
+        def handle_link(self, link: str) -> None:
+            if link == self.current_url:
+                return
+            is_map = self.index or DETECT_SITEMAP_LINK.search(link)
+            (self.sitemap_urls if is_map else self.urls).append(link)
+
+    sitemap = Sitemap(url, "", [])
+    sitemap.current_url = url
+    sitemap.content = text
+    sitemap.index = "<sitemapindex" in text[:4096]
+    return sitemap
