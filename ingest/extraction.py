@@ -32,6 +32,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from ingest.errors import ExtractError
+from ingest.headmeta import Found, read_head
 from ingest.markdown import PARAGRAPH, line_kinds
 from ingest.removals import HeldBack, Removal
 from ingest.rules import Rule, Ruleset
@@ -139,6 +140,13 @@ def extract(
     # may remove the byline or date boxes. trafilatura works on its own copies of the tree.
     document = _bare_extraction(tree, url, options, with_metadata=True)
     original = _text(document)
+    meta = document
+    if meta is None:  # trafilatura found no text in the page as it came: its metadata alone
+        meta = trafilatura.extract_metadata(tree, default_url=url, date_config=_DATE_CONFIG)
+    found = Found(
+        _clean(meta.title), _split_authors(meta.author), _clean(meta.date), _clean(meta.sitename)
+    )
+    head = read_head(tree, found, url)  # before the selector rules take the byline away
     stripped = remove_elements(tree, ruleset, site=site, options=options, article=original)
     text, body = original, getattr(document, "body", None)
     if stripped.removals:
@@ -152,20 +160,16 @@ def extract(
             body = getattr(extracted, "body", None)
     if not text.strip():
         raise _no_text(source)
-    meta = document
-    if meta is None:  # trafilatura found no text in the page as it came: its metadata alone
-        meta = trafilatura.extract_metadata(tree, default_url=url, date_config=_DATE_CONFIG)
-    title = _clean(meta.title)
     kinds = line_kinds(body, text)
-    lead = find_lead(stripped.tree, text, title) if options.find_lead else None
+    lead = find_lead(stripped.tree, text, head.title) if options.find_lead else None
     if lead is not None:
         text, kinds = lead + "\n" + text, (PARAGRAPH, *kinds)
     return Page(
         text=text,
-        title=title,
-        authors=_split_authors(meta.author),
-        date=_clean(meta.date),
-        sitename=_clean(meta.sitename),
+        title=head.title,
+        authors=head.authors,
+        date=head.date,
+        sitename=found.sitename,
         description=_clean(meta.description),
         removals=tuple(stripped.removals),
         held_back=tuple(stripped.held_back),

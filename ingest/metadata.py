@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ingest.engine import CleanResult
+from ingest.headmeta import byline_names
 from ingest.language import Language
 from ingest.record import Held, Record, Removed
 from ingest.removals import Fact
@@ -22,8 +23,6 @@ from ingest.version import __version__
 if TYPE_CHECKING:  # a type only: building a pasted text's record needs no page machinery
     from ingest.extraction import Page
 
-# Separators between several authors in one byline, in the languages we write rules for.
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bet\b|\by\b|\bund\b|\bi\b|\be\b)\s*")
 _YEAR = re.compile(r"(?:1[89]|2[0-9])[0-9]{2}")
 _TIME = re.compile(r"(?<![\d.])[012]?\d[ ]?[:h][ ]?[0-5]\d(?!\d)")
 
@@ -47,8 +46,9 @@ def build_record(
     facts = result.facts
     text = result.text
     body = text + "\n" if text else ""
-    names = list(page.authors) if page else []
-    names += [a for a in authors(facts) if a not in names]
+    # A page's authors come from its metadata and its printed byline, people each once; the
+    # byline lines the text rules removed fill in for a page that names nobody that way.
+    names = list(page.authors) if page and page.authors else authors(facts)
     html_removals = page.removals if page else ()
     held = (page.held_back if page else ()) + result.held_back
     return Record(
@@ -111,14 +111,11 @@ def _first(facts: Sequence[Fact], name: str) -> Any:
 
 
 def authors(facts: Sequence[Fact]) -> list[str]:
+    """The people the bylines a rule removed name (`byline_names`), each once."""
     found: list[str] = []
     for fact in facts:
-        if fact.name != "author" or not isinstance(fact.value, str):
-            continue
-        for name in _AUTHOR_SPLIT.split(fact.value):
-            name = name.strip(" .,;:")
-            if name and any(ch.isalpha() for ch in name) and name not in found:
-                found.append(name)
+        if fact.name == "author" and isinstance(fact.value, str):
+            found += [n for n in byline_names(fact.value) if n not in found]
     return found
 
 
