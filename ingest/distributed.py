@@ -80,6 +80,9 @@ class IngestStep(PipelineStep):  # type: ignore[misc]
                     self.stat_update("empty")
                     continue
                 document.text = result.text
+                # where datatrove's own language filters put them
+                document.metadata["language"] = meta.language
+                document.metadata["language_score"] = meta.language_confidence
                 document.metadata["ingest"] = meta.to_json()
                 self.stat_update("removals", value=len(result.removals))
                 yield document

@@ -60,6 +60,9 @@ def test_a_local_pipeline_over_the_seeds_matches_ingest_clean(tmp_path: Path) ->
         # the source is a file path for `ingest clean` and the record's id for datatrove
         assert {**ours, "source": None} == {**meta, "source": None}
         assert ours["source"] == doc["id"]
+        # at the top of the metadata, where datatrove's language filters write them
+        assert doc["metadata"]["language"] == meta["language"] == "en"  # type: ignore[index]
+        assert doc["metadata"]["language_score"] == meta["language_confidence"]  # type: ignore[index]
 
 
 def test_pages_are_extracted_and_bad_documents_are_dropped(tmp_path: Path) -> None:
