@@ -165,8 +165,9 @@ def fetch_urls(
     asked = [(url, name) for name, url in names.items()]
     outcomes = asyncio.run(_fetch_all(asked, ruleset, options, on_done))
     batch = dataclasses.replace(options.batch, jobs=options.jobs or default_jobs())
-    written = [o for o in outcomes if o.key and o.status in ("ok", "completed")]
-    written = [o for o in written if o.not_written is None]
+    written = [
+        o for o in outcomes if o.key and o.status in ("ok", "completed") and o.not_written is None
+    ]
     if options.batch.repetition is not None:
         pages = {o.key: options.raw_dir / f"{o.key}.html" for o in written if o.key}
         done = {key: (page, display_path(page), None) for key, page in pages.items()}
@@ -177,8 +178,9 @@ def fetch_urls(
             else o
             for o in outcomes
         ]
-    keys = [o.key for o in outcomes if o.key and o.status in ("ok", "completed")]
-    found = mark_duplicates([k for k in keys if k in {w.key for w in written}], batch)
+    # in URL order, those the repeated-lines phase did not fail
+    kept = {o.key for o in outcomes if o.status in ("ok", "completed")}
+    found = mark_duplicates([o.key for o in written if o.key and o.key in kept], batch)
     return [as_duplicate(o, found[o.key], batch) if o.key in found else o for o in outcomes]
 
 

@@ -291,6 +291,7 @@ def clean_paths(
     keys: dict[str, str] = {}
     todo: list[tuple[Path, str]] = []
     sources = [display_path(path) for path in files]
+    place = {source: i for i, source in enumerate(sources)}  # input order
     for path, source in zip(files, sources, strict=True):
         key = path.stem
         if key in keys and keys[key] != source:
@@ -323,9 +324,8 @@ def clean_paths(
             }
             again = {o.source: o for o in remove_repeated(done, ruleset, options)}
             outcomes = [again.get(o.source, o) for o in outcomes]
-        order = {source: i for i, source in enumerate(sources)}
         written = sorted(
-            (o for o in outcomes if o.written and o.key), key=lambda o: order[o.source]
+            (o for o in outcomes if o.written and o.key), key=lambda o: place[o.source]
         )
         found = mark_duplicates([o.key for o in written if o.key], options)
         outcomes = [
@@ -334,7 +334,6 @@ def clean_paths(
     finally:
         # a worker stopped at its deadline may have been writing
         remove_stale_temporaries(options.out_dir)
-    place = {source: i for i, source in enumerate(sources)}
     outcomes.sort(key=lambda o: (place.get(o.source, -1), o.source))
     return BatchReport(tuple(outcomes))
 
