@@ -23,7 +23,7 @@ import ipaddress
 import json
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -924,18 +924,39 @@ async def _read_body(response: httpx.Response, shown: str, want: _Want) -> tuple
 
 
 def _record(url: str, answer: _Answer) -> dict[str, Any]:
-    headers = {k: answer.headers[k] for k in _KEPT_HEADERS if k in answer.headers}
-    found = _CHARSET.search(answer.headers.get("content-type", ""))
+    return http_record(
+        url,
+        str(answer.url),
+        answer.status,
+        answer.headers,
+        redirects=[str(u) for u in answer.redirects],
+        fetched_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
+    )
+
+
+def http_record(
+    url: str,
+    final_url: str,
+    status: int,
+    headers: Mapping[str, str],
+    *,
+    redirects: list[str] | None = None,
+    fetched_at: str | None = None,
+) -> dict[str, Any]:
+    """The HTTP record kept beside a page (`<key>.http.json`): what came back for `url`.
+    `headers` are looked up by lower-case name. A WARC reader builds the same record."""
+    kept = {k: headers[k] for k in _KEPT_HEADERS if k in headers}
+    found = _CHARSET.search(headers.get("content-type", ""))
     return {
         "url": url,
-        "final_url": str(answer.url),
-        "status": answer.status,
-        "redirects": [str(u) for u in answer.redirects],
-        "headers": headers,
-        "etag": answer.headers.get("etag"),
-        "last_modified": answer.headers.get("last-modified"),
+        "final_url": final_url,
+        "status": status,
+        "redirects": redirects or [],
+        "headers": kept,
+        "etag": headers.get("etag"),
+        "last_modified": headers.get("last-modified"),
         "charset": found.group(1).lower() if found else None,
-        "fetched_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "fetched_at": fetched_at,
     }
 
 
