@@ -1,8 +1,8 @@
 """The record of one article: what `<key>.json` holds.
 
 Every path writes a record through `Record.to_json` and reads one through `Record.from_json`:
-clean and fetch write it, diff, audit, evidence and repetition read it, the datatrove step
-puts it in a document's metadata. docs/record.md describes each field.
+clean and fetch write it, diff, audit, evidence and repetition read it, the datatrove steps
+put it in a document's metadata. docs/record.md describes each field.
 """
 
 from __future__ import annotations
