@@ -22,7 +22,7 @@ from rich.text import Text
 
 from ingest.errors import IngestError, InputError, InternalError
 from ingest.inputs import DEFAULT_MAX_BYTES, ReadOptions, decode_bytes, display_path
-from ingest.output import FORMATS, atomic_file, atomic_write
+from ingest.output import FORMATS, STREAM_FORMATS, atomic_file, atomic_write
 from ingest.pipeline import (
     DEFAULT_DOC_TIMEOUT,
     BatchOptions,
@@ -88,7 +88,7 @@ def output_options(func: F) -> F:
         type=click.Path(path_type=Path, allow_dash=True),
         default=None,
         help="Where <key>.txt (or .md) and <key>.json go [default: clean/]; with --format "
-        "jsonl, the file to write [default: stdout].",
+        "jsonl or csv, the file to write [default: stdout].",
     )(func)
     return click.option(
         "--format",
@@ -98,7 +98,8 @@ def output_options(func: F) -> F:
         show_default=True,
         help="txt: <key>.txt, the body; md: <key>.md, the body as Markdown (headings, lists "
         "and quotes of a page kept); jsonl: one JSON object per article (its record, key and "
-        "text). Each beside or with its record; the rules are the same.",
+        "text); csv: a header, then a row per article (the record's single values and the "
+        "text). The rules are the same in every format.",
     )(func)
 
 
@@ -222,6 +223,7 @@ def cli() -> None:
         "ingest clean notes/ --out cleaned/ --jobs 4",
         "ingest clean page.html --url https://example.com/a --format md",
         "ingest clean raw/ --format jsonl --out articles.jsonl",
+        "ingest clean raw/ --format csv --out articles.csv",
         "ingest clean - < article.txt              print the clean text",
         "curl -s https://example.com/a | ingest clean - --url https://example.com/a --format jsonl",
         "ingest clean raw/ --language en,fr --skip-duplicates",
@@ -293,8 +295,9 @@ def clean_command(
         )
         with _progress("cleaning") as tick:
             report = clean_paths(targets, ruleset, options, addresses=addresses, on_done=tick)
-        if fmt == "jsonl":
-            _write_jsonl([o.key for o in report.outcomes if o.written and o.key], folder, out)
+        if fmt in STREAM_FORMATS:
+            keys = [o.key for o in report.outcomes if o.written and o.key]
+            _write_stream(fmt, keys, folder, out)
     for outcome in report.outcomes:
         if outcome.error is not None:
             _error(str(outcome.error))
@@ -330,7 +333,7 @@ def _clean_stdin(
     languages: frozenset[str],
 ) -> None:
     """`ingest clean -`: one article from stdin, a page if it reads as markup, printed."""
-    from ingest import jsonl
+    from ingest import stream
     from ingest.inputs import Document, decode_page, starts_as_page
 
     data = sys.stdin.buffer.read(max_bytes + 1)
@@ -352,8 +355,8 @@ def _clean_stdin(
     if unwanted is not None:
         _say("not written:", "yellow", f"<stdin>: {unwanted}")
         return
-    if fmt == "jsonl":
-        written = jsonl.line("stdin", cleaned.record, cleaned.result.text)
+    if fmt in STREAM_FORMATS:
+        written = stream.single(fmt, "stdin", cleaned.record, cleaned.result.text)
     else:
         written = cleaned.files(fmt)[0]
     if out is not None and str(out) != "-":
@@ -363,14 +366,14 @@ def _clean_stdin(
 
 
 def _batch_folder(fmt: str, out: Path | None) -> contextlib.AbstractContextManager[Path]:
-    """The folder a batch writes its articles to: --out (clean/) for txt and md; for jsonl a
-    temporary one, whose articles then go to --out's file or stdout in input order."""
-    if fmt != "jsonl":
+    """The folder a batch writes its articles to: --out (clean/) for txt and md; for jsonl and
+    csv a temporary one, whose articles then go to --out's file or stdout in input order."""
+    if fmt not in STREAM_FORMATS:
         if out is not None and (str(out) == "-" or out.is_file()):
             raise click.UsageError(f"--out {out}: --format {fmt} writes to a folder")
         return contextlib.nullcontext(out or Path("clean"))
     if out is not None and out.is_dir():
-        raise click.UsageError(f"--out {out} is a folder: --format jsonl writes one file")
+        raise click.UsageError(f"--out {out} is a folder: --format {fmt} writes one file")
     return _temporary_folder()
 
 
@@ -380,19 +383,19 @@ def _temporary_folder() -> Iterator[Path]:
         yield Path(folder)
 
 
-def _write_jsonl(keys: list[str], folder: Path, out: Path | None) -> None:
-    from ingest import jsonl
+def _write_stream(fmt: str, keys: list[str], folder: Path, out: Path | None) -> None:
+    from ingest import stream
 
     if out is None or str(out) == "-":
-        jsonl.write(keys, folder, sys.stdout.buffer)
+        stream.write(fmt, keys, folder, sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return
     with atomic_file(out) as handle:
-        jsonl.write(keys, folder, handle)
+        stream.write(fmt, keys, folder, handle)
 
 
 def _where(fmt: str, out: Path | None) -> str:
-    if fmt == "jsonl":
+    if fmt in STREAM_FORMATS:
         return "stdout" if out is None or str(out) == "-" else str(out)
     return f"{out or Path('clean')}/"
 
@@ -577,9 +580,9 @@ def fetch_command(
             options = dataclasses.replace(options, user_agent=user_agent)
         with _progress("fetching") as tick:
             outcomes = fetch_urls(list(dict.fromkeys(wanted)), ruleset, options, on_done=tick)
-        if fmt == "jsonl":
+        if fmt in STREAM_FORMATS:
             written = [o.key for o in outcomes if o.key and o.ok and _wrote(o)]
-            _write_jsonl(written, folder, out)
+            _write_stream(fmt, written, folder, out)
     failed = [o for o in outcomes if not o.ok]
     for outcome in outcomes:
         if outcome.error is not None:

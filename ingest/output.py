@@ -80,8 +80,9 @@ def _running(pid: int) -> bool:
 
 
 # The formats an article's body is written in, and the suffix of its file. JSON Lines holds
-# the plain body with its record, in one file for the batch (`ingest.jsonl`).
-FORMATS = ("txt", "md", "jsonl")
+# the plain body with its record, and so does CSV, in one file for the batch (`ingest.stream`).
+FORMATS = ("txt", "md", "jsonl", "csv")
+STREAM_FORMATS = ("jsonl", "csv")
 BODY_SUFFIXES = {"txt": ".txt", "md": ".md"}
 
 

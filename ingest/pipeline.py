@@ -66,7 +66,8 @@ class BatchOptions:
     # Lines repeated across a site's articles (in the batch and in out_dir) leave as
     # `repeated-line` once the batch is cleaned; None: they stay.
     repetition: RepetitionOptions | None = field(default_factory=RepetitionOptions)
-    # The body's file: "txt" or "md" (`ingest.output.FORMATS`; JSON Lines is `ingest.jsonl`'s)
+    # The body's file: "txt" or "md" (`ingest.output.FORMATS`; JSON Lines and CSV, one file
+    # for a batch, are `ingest.stream`'s)
     format: str = "txt"
     # Only articles in these languages are written (the codes `detect` gives); empty: all.
     languages: frozenset[str] = frozenset()

@@ -3,7 +3,9 @@ and examples in every --help."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import shutil
 from pathlib import Path
@@ -161,6 +163,40 @@ def test_jsonl_is_one_object_an_article_in_input_order_whatever_the_jobs(project
     assert to_file.stdout == b""
     assert (project / "all.jsonl").read_bytes() == one.stdout
     assert not (project / "clean").exists()
+
+
+def test_csv_is_a_header_and_a_row_an_article_that_spreadsheets_read(project: Path) -> None:
+    from ingest.stream import CSV_COLUMNS
+
+    _ok(run_ingest("clean", "raw", "--out", "txt", cwd=project))
+    one = run_ingest("clean", "raw", "--format", "csv", "--jobs", "1", cwd=project)
+    two = run_ingest("clean", "raw", "--format", "csv", "--jobs", "2", cwd=project)
+    _ok(one)
+    _ok(two)
+    assert one.stdout == two.stdout
+    assert one.stdout.startswith(b"key,schema,title,") and b"\r\n" in one.stdout
+    rows = list(csv.DictReader(io.StringIO(one.stdout.decode("utf-8"), newline="")))
+    assert [row["key"] for row in rows] == sorted(p.stem for p in (project / "raw").glob("*.txt"))
+    for row in rows:
+        record = json.loads((project / "txt" / f"{row['key']}.json").read_text("utf-8"))
+        # every field of the record but its lists of removals and the extracted text
+        assert set(record) - set(CSV_COLUMNS) == {"removed", "held_back", "extracted"}
+        for field in ("title", "date", "language", "word_count", "text_sha256", "simhash"):
+            assert row[field] == ("" if record[field] is None else str(record[field]))
+        assert row["authors"] == "; ".join(record["authors"])
+        assert row["truncated"] == ("true" if record["truncated"] else "false")
+        assert row["removals"] == str(len(record["removed"]))
+        body = (project / "txt" / f"{row['key']}.txt").read_text(encoding="utf-8")
+        assert row["text"] + "\n" == body  # line breaks inside a quoted cell survive
+    # no article: the header alone; one article from stdin: the header and its row
+    (project / "empty").mkdir()
+    done = run_ingest("clean", "empty", "--format", "csv", cwd=project)
+    assert done.stdout == (",".join(CSV_COLUMNS) + "\r\n").encode()
+    text = b"The council approved the budget on Monday.\n\nBecome a Patron!\n"
+    done = run_ingest("clean", "-", "--format", "csv", stdin=text, cwd=project)
+    _ok(done)
+    (row,) = csv.DictReader(io.StringIO(done.stdout.decode(), newline=""))
+    assert row["key"] == "stdin" and row["text"] == "The council approved the budget on Monday."
 
 
 def test_jsonl_refuses_a_folder_and_txt_refuses_a_file(project: Path) -> None:
