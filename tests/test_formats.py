@@ -142,14 +142,21 @@ def test_escape_leaves_ordinary_text_alone() -> None:
         assert escape(text) == text
 
 
-def test_jsonl_is_one_object_an_article_in_input_order_whatever_the_jobs(project: Path) -> None:
+def _stream(project: Path, fmt: str) -> bytes:
+    """The seeds in `fmt` on stdout (the same bytes for one job and two), after writing them
+    as txt into txt/ to compare with."""
     _ok(run_ingest("clean", "raw", "--out", "txt", cwd=project))
-    one = run_ingest("clean", "raw", "--format", "jsonl", "--jobs", "1", cwd=project)
-    two = run_ingest("clean", "raw", "--format", "jsonl", "--jobs", "2", cwd=project)
+    one = run_ingest("clean", "raw", "--format", fmt, "--jobs", "1", cwd=project)
+    two = run_ingest("clean", "raw", "--format", fmt, "--jobs", "2", cwd=project)
     _ok(one)
     _ok(two)
     assert one.stdout == two.stdout
-    lines = [json.loads(line) for line in one.stdout.decode().splitlines()]
+    return one.stdout
+
+
+def test_jsonl_is_one_object_an_article_in_input_order_whatever_the_jobs(project: Path) -> None:
+    stdout = _stream(project, "jsonl")
+    lines = [json.loads(line) for line in stdout.decode().splitlines()]
     keys = sorted(p.stem for p in (project / "raw").glob("*.txt"))
     assert [line["key"] for line in lines] == keys
     for line in lines:
@@ -161,21 +168,16 @@ def test_jsonl_is_one_object_an_article_in_input_order_whatever_the_jobs(project
     to_file = run_ingest("clean", "raw", "--format", "jsonl", "--out", "all.jsonl", cwd=project)
     assert "into all.jsonl" in _ok(to_file)
     assert to_file.stdout == b""
-    assert (project / "all.jsonl").read_bytes() == one.stdout
+    assert (project / "all.jsonl").read_bytes() == stdout
     assert not (project / "clean").exists()
 
 
 def test_csv_is_a_header_and_a_row_an_article_that_spreadsheets_read(project: Path) -> None:
     from ingest.stream import CSV_COLUMNS
 
-    _ok(run_ingest("clean", "raw", "--out", "txt", cwd=project))
-    one = run_ingest("clean", "raw", "--format", "csv", "--jobs", "1", cwd=project)
-    two = run_ingest("clean", "raw", "--format", "csv", "--jobs", "2", cwd=project)
-    _ok(one)
-    _ok(two)
-    assert one.stdout == two.stdout
-    assert one.stdout.startswith(b"key,schema,title,") and b"\r\n" in one.stdout
-    rows = list(csv.DictReader(io.StringIO(one.stdout.decode("utf-8"), newline="")))
+    stdout = _stream(project, "csv")
+    assert stdout.startswith(b"key,schema,title,") and b"\r\n" in stdout
+    rows = list(csv.DictReader(io.StringIO(stdout.decode("utf-8"), newline="")))
     assert [row["key"] for row in rows] == sorted(p.stem for p in (project / "raw").glob("*.txt"))
     for row in rows:
         record = json.loads((project / "txt" / f"{row['key']}.json").read_text("utf-8"))
