@@ -406,6 +406,7 @@ def _where(fmt: str, out: Path | None) -> str:
         "ingest fetch https://example.com/news/a https://example.com/news/b",
         "ingest fetch -i urls.txt --jobs 4 --per-host 1",
         "ingest fetch --feed https://example.com/rss.xml --url-filter https://example.com/news/",
+        "ingest fetch --feed https://example.com/ --sitemap https://example.com/ --list",
         "ingest fetch --sitemap https://example.com/sitemap.xml --format jsonl --out day.jsonl",
         "ingest fetch https://example.com/a --refresh       fetch again if it changed",
     ),
@@ -423,14 +424,16 @@ def _where(fmt: str, out: Path | None) -> str:
     "feeds",
     multiple=True,
     metavar="URL",
-    help="An RSS or Atom feed: fetch the articles it lists (may be repeated).",
+    help="An RSS or Atom feed, or a page linking to feeds (a site's home page): fetch the "
+    "articles listed (may be repeated).",
 )
 @click.option(
     "--sitemap",
     "sitemaps",
     multiple=True,
     metavar="URL",
-    help="A sitemap or sitemap index: fetch the pages it lists (may be repeated).",
+    help="A sitemap or sitemap index, or a site's home page (the sitemaps its robots.txt "
+    "names, else the usual places): fetch the pages listed (may be repeated).",
 )
 @click.option(
     "--url-filter",
@@ -439,6 +442,12 @@ def _where(fmt: str, out: Path | None) -> str:
     metavar="PREFIX",
     help="Of the addresses feeds and sitemaps list, only those starting with PREFIX (may be "
     "repeated).",
+)
+@click.option(
+    "--list",
+    "list_only",
+    is_flag=True,
+    help="Print the addresses that would be fetched, one a line, each page once; fetch none.",
 )
 @output_options
 @click.option(
@@ -507,6 +516,7 @@ def fetch_command(
     feeds: tuple[str, ...],
     sitemaps: tuple[str, ...],
     url_filters: tuple[str, ...],
+    list_only: bool,
     fmt: str,
     out: Path | None,
     raw_dir: Path,
@@ -556,6 +566,14 @@ def fetch_command(
         wanted += discovery.urls
         if not wanted:
             sys.exit(1 if unread else 0)
+    if list_only:
+        from ingest.urls import normalize
+
+        names: dict[str, str] = {}
+        for url in wanted:
+            names.setdefault(normalize(url), url)
+        sys.stdout.write("".join(f"{url}\n" for url in names.values()))
+        sys.exit(1 if unread else 0)
     with _batch_folder(fmt, out) as folder:
         options = FetchOptions(
             timeout=timeout,

@@ -14,11 +14,14 @@ from urllib.parse import urljoin, urlsplit
 
 from ingest.content_encoding import ContentEncodingError, Decoder, LayerTooLarge
 from ingest.errors import FetchError, InputError
-from ingest.inputs import decode_page
+from ingest.inputs import decode_page, looks_like_html
 
 # As trafilatura's own sitemap search: an index pointing at more than this is a crawl, not
 # a day's articles.
 MAX_SITEMAPS = 10
+# Feeds read for one page that links to them (trafilatura checks up to 1,000): a home page
+# links to its main feed and a few by section or for comments.
+MAX_FEEDS = 10
 _GZIP = b"\x1f\x8b"
 
 
@@ -48,6 +51,36 @@ def feed_links(text: str, url: str) -> list[str]:
     from trafilatura.feeds import FeedParameters, find_links
 
     return _absolute(find_links(text.strip(), FeedParameters(url, "", url)), url)
+
+
+def page_feeds(text: str, url: str) -> list[str]:
+    """The feeds a web page fetched from `url` (a site's home page) links to, as trafilatura's
+    feed search finds them (<link rel="alternate">, else links that look like feeds), at most
+    MAX_FEEDS."""
+    from trafilatura.feeds import FeedParameters, determine_feed
+
+    if not looks_like_html(text):
+        return []
+    base = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    return determine_feed(text, FeedParameters(base, "", url))[:MAX_FEEDS]
+
+
+def is_site(url: str) -> bool:
+    """Whether `url` is a site's address (its home page), which stands for its sitemaps.
+    trafilatura takes any address not ending in .xml, .gz or "sitemap" for one; sitemaps
+    served from other addresses (`/sitemap.php`, `/feeds/sitemap/`) are common enough that
+    only the home page is taken so."""
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query
+
+
+def sitemap_guesses(url: str) -> list[str]:
+    """Where a site keeps its sitemap when its robots.txt does not say: trafilatura's guesses,
+    the most common first."""
+    from trafilatura.sitemaps import GUESSES
+
+    base = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    return [f"{base}/{guess}" for guess in GUESSES]
 
 
 def sitemap_links(text: str, url: str) -> tuple[list[str], list[str]]:

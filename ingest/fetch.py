@@ -23,7 +23,7 @@ import ipaddress
 import json
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -228,37 +228,93 @@ async def _discover(
             except IngestError as exc:
                 return exc
 
-        def listed(url: str, links: list[str], kind: str) -> list[str]:
-            if not links:
-                problem = f"lists no article addresses (is it {kind}?)"
-                errors.append(FetchError(url, problem, "check the address"))
-            return links
-
-        found: list[str] = []
-        texts = await asyncio.gather(*(read(u) for u in feeds))
-        for url, text in zip(feeds, texts, strict=True):  # in the order given, errors too
-            if isinstance(text, IngestError):
-                errors.append(text)
-            else:
-                found += listed(url, discover.feed_links(text, url), "an RSS or Atom feed")
-        queue, seen, read_count = list(sitemaps), set(sitemaps), 0
-        while queue and read_count < discover.MAX_SITEMAPS:
-            url, read_count = queue.pop(0), read_count + 1
+        async def feed(url: str) -> tuple[list[str], list[IngestError]]:
+            """A feed's links; for a page (a site's home page), those of the feeds it links to,
+            as trafilatura's feed search does. Errors apart, so they keep the order given."""
             text = await read(url)
             if isinstance(text, IngestError):
-                errors.append(text)
-                continue
-            pages, more = discover.sitemap_links(text, url)
-            found += listed(url, pages + more, "a sitemap")[: len(pages)]
-            for nested in more:
-                if nested not in seen:
-                    seen.add(nested)
-                    queue.append(nested)
+                return [], [text]
+            links = discover.feed_links(text, url)
+            linked = [] if links else discover.page_feeds(text, url)
+            if not linked:
+                kind = "an RSS or Atom feed, or a page that links to one"
+                return links, [] if links else [_lists_nothing(url, kind)]
+            problems: list[IngestError] = []
+            texts = await asyncio.gather(*(read(u) for u in linked))
+            for got, where in zip(texts, linked, strict=True):
+                if isinstance(got, IngestError):
+                    problems.append(got)
+                elif more := discover.feed_links(got, where):
+                    links += more
+                else:
+                    problems.append(_lists_nothing(where, "a feed"))
+            return links, problems
+
+        found: list[str] = []
+        for links, problems in await asyncio.gather(*(feed(u) for u in feeds)):
+            found += links
+            errors += problems
+        found += await _sitemap_pages(fetcher, sitemaps, read, errors)
     names: dict[str, str] = {}  # a page once, under the first address listed for it
     for url in found:
         if not prefixes or url.startswith(prefixes):
             names.setdefault(normalize(url), url)
     return Discovery(tuple(names.values()), tuple(errors))
+
+
+def _lists_nothing(url: str, kind: str) -> FetchError:
+    return FetchError(url, f"lists no article addresses (is it {kind}?)", "check the address")
+
+
+async def _sitemap_pages(
+    fetcher: _Fetcher,
+    sitemaps: list[str],
+    read: Callable[[str], Awaitable[str | IngestError]],
+    errors: list[IngestError],
+) -> list[str]:
+    """The pages `sitemaps` list, indexes followed (MAX_SITEMAPS read in all). A site's address
+    stands for the sitemaps its robots.txt names or, if it names none, the first of
+    trafilatura's usual places that answers."""
+    from ingest import discover
+
+    queue: list[str] = []
+    guessed: dict[str, list[str]] = {}  # a site given -> the usual places still to try
+    for url in sitemaps:
+        if not discover.is_site(url):
+            queue.append(url)
+        elif named := await fetcher.robots_sitemaps(url):
+            queue += named
+        else:
+            guessed[url] = discover.sitemap_guesses(url)
+    found: list[str] = []
+    seen, read_count = set(queue), 0
+    while (queue or any(guessed.values())) and read_count < discover.MAX_SITEMAPS:
+        site = None
+        if queue:
+            url = queue.pop(0)
+        else:
+            site, places = next((s, p) for s, p in guessed.items() if p)
+            url = places.pop(0)
+        read_count += 1
+        text = await read(url)
+        if isinstance(text, IngestError):
+            if site is None:
+                errors.append(text)
+            elif not guessed[site]:
+                problem = "names no sitemap in its robots.txt, and none is at the usual places"
+                errors.append(FetchError(site, problem, "give the sitemap's own address"))
+            continue
+        if site is not None:
+            guessed[site] = []  # found: the other usual places would repeat it
+        pages, more = discover.sitemap_links(text, url)
+        if not pages + more:
+            errors.append(_lists_nothing(url, "a sitemap"))
+        found += pages
+        for nested in more:
+            if nested not in seen:
+                seen.add(nested)
+                queue.append(nested)
+    return found
 
 
 def _client(options: FetchOptions) -> httpx.AsyncClient:
@@ -549,6 +605,16 @@ class _Fetcher:
             raise FetchError(
                 shown, problem, "pass --ignore-robots if you have the right to fetch it"
             )
+
+    async def robots_sitemaps(self, url: str) -> list[str]:
+        """The sitemaps named in the robots.txt of `url`'s site (its Sitemap: lines); none
+        if it names none or cannot be read."""
+        try:
+            target = _valid_url(url)
+        except _BadURL:
+            return []
+        robots = await self._robots_fetch(target).task
+        return list(robots.rules.sitemaps) if robots.rules is not None else []
 
     def _robots_fetch(self, url: httpx.URL) -> _RobotsFetch:
         where = url.copy_with(

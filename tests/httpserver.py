@@ -44,6 +44,10 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <entry><title>Three</title><link href="{base}/article/news-three"/></entry>
 <entry><title>One again</title><link href="{base}/article/news-one#comments"/></entry>
 </feed>"""
+HOME = """<!DOCTYPE html><html><head><title>News</title>
+<link rel="alternate" type="application/rss+xml" title="News" href="/feed.rss">
+<link rel="alternate" type="application/atom+xml" title="Latest" href="/feed.atom">
+</head><body><nav><a href="/article/news-one">One</a></nav></body></html>"""
 SITEMAP_INDEX = """<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 <sitemap><loc>{base}/sitemap-news.xml</loc></sitemap>
@@ -122,12 +126,13 @@ class Server:
     """`robots` picks what /robots.txt does: "rules" (ROBOTS), "500", "404", "drop" (close the
     connection unanswered), "endless" (a rule, then comment lines forever), "slow" (ROBOTS
     over 1.5 s), "drip" (a byte a second, forever), "redirect" (to /robots-real.txt),
-    "redirect-loop" (redirects without end)."""
+    "redirect-loop" (redirects without end), "sitemap" (ROBOTS naming /sitemap-news.xml)."""
 
     def __init__(self, robots: str = "rules") -> None:
         self.robots = robots
         self.hits: Counter[str] = Counter()
         self.in_flight = 0
+        self.hidden: set[str] = set()  # paths answered 404, whatever their route
         self.max_in_flight = 0
         self.lock = threading.Lock()
         self.headers_seen: dict[str, dict[str, str]] = {}
@@ -197,6 +202,9 @@ class Server:
                 rules = ROBOTS.encode()
                 if mode == "rules":
                     self.send(200, rules, "text/plain")
+                elif mode == "sitemap":
+                    named = f"Sitemap: {server.base}/sitemap-news.xml\n".encode()
+                    self.send(200, rules + named, "text/plain")
                 elif mode == "500":
                     self.send(500, b"oops", "text/plain")
                 elif mode == "404":
@@ -218,8 +226,12 @@ class Server:
 
             def route(self, path: str, hit: int) -> None:
                 ok = article("A test article", path).encode()
-                if path.startswith("/robots.txt"):
+                if path in server.hidden:
+                    self.send(404, b"gone")
+                elif path.startswith("/robots.txt"):
                     self.robots(path)
+                elif path == "/":  # a home page, linking to its feeds
+                    self.send(200, HOME.encode())
                 elif path == "/robots-real.txt":
                     self.send(200, b"User-agent: *\nDisallow: /article/hidden\n", "text/plain")
                 elif path.startswith(("/article/", "/private", "/exact")):

@@ -13,7 +13,7 @@ from ingest.fetch import FetchOptions, discover_urls, fetch_urls, url_key
 from ingest.urls import normalize
 
 from .helpers import fetch_options, run_ingest
-from .httpserver import Server
+from .httpserver import Server, serve
 
 RULES = load_ruleset()
 
@@ -77,6 +77,17 @@ def test_a_page_kept_under_its_key_from_before_normalising_is_not_fetched_again(
     assert server.hits["/article/kept?utm_source=x"] + server.hits["/article/kept"] == hits
 
 
+def _in_the_feeds(server: Server) -> list[str]:
+    """What the server's RSS feed, then its Atom feed, list: each page once."""
+    return [
+        server.url("/article/news-one"),
+        server.url("/article/news-two?utm_source=rss"),
+        server.url("/article/archive-old"),
+        "https://elsewhere.example/article/x",
+        server.url("/article/news-three"),
+    ]
+
+
 def test_feeds_and_sitemaps_list_their_articles_each_once(server: Server) -> None:
     options = FetchOptions(timeout=5.0, retries=0)
     found = discover_urls(
@@ -84,11 +95,7 @@ def test_feeds_and_sitemaps_list_their_articles_each_once(server: Server) -> Non
     )
     assert found.errors == ()
     assert list(found.urls) == [
-        server.url("/article/news-one"),
-        server.url("/article/news-two?utm_source=rss"),
-        server.url("/article/archive-old"),
-        "https://elsewhere.example/article/x",
-        server.url("/article/news-three"),
+        *_in_the_feeds(server),
         # the index's sitemaps in order; the second one gzipped
         server.url("/article/map-one"),
         server.url("/article/map-two"),
@@ -113,7 +120,7 @@ def test_a_feed_that_cannot_be_read_is_named_and_the_others_still_count(server: 
     problems = [str(e) for e in found.errors]
     assert problems[0].startswith(server.url("/missing") + ": HTTP 404")
     assert "disallowed by the site's robots.txt" in problems[1]
-    assert "lists no article addresses (is it an RSS or Atom feed?)" in problems[2]
+    assert "lists no article addresses (is it an RSS or Atom feed, or a page that" in problems[2]
     assert "lists no article addresses (is it a sitemap?)" in problems[3]
     assert found.urls == ()
 
@@ -135,3 +142,49 @@ def test_fetch_from_a_feed_with_a_filter_as_a_user_runs_it(server: Server, tmp_p
     assert not (tmp_path / "clean").exists() and (tmp_path / "raw").is_dir()
     done = run_ingest("fetch", "--url-filter", "https://x.example/", cwd=tmp_path)
     assert done.returncode == 2 and b"--url-filter goes with --feed or --sitemap" in done.stderr
+
+
+def test_a_sites_address_stands_for_its_feeds_and_sitemaps_as_trafilatura_finds_them(
+    tmp_path: Path,
+) -> None:
+    options = FetchOptions(timeout=5.0, retries=0)
+    with serve("sitemap") as server:
+        # the home page's <link rel="alternate"> feeds; the sitemap robots.txt names
+        found = discover_urls([server.url("/")], [server.url("/")], options)
+        assert found.errors == ()
+        assert list(found.urls) == [
+            *_in_the_feeds(server),
+            server.url("/article/map-one"),
+            server.url("/article/map-two"),
+        ]
+        assert server.hits["/sitemap.xml"] == 0
+    with serve("404") as server:
+        # no robots.txt: the usual places, up to the first that answers (/sitemap.xml, an index)
+        found = discover_urls([], [server.url("/")], options)
+        assert found.errors == ()
+        assert found.urls[-1] == server.url("/article/archive-2019")
+        assert server.hits["/sitemap.xml"] == 1 and server.hits["/sitemap.xml.gz"] == 0
+    with serve("rules") as server:
+        # a site with neither: named once, not once per place tried
+        server.hidden.add("/sitemap.xml")
+        found = discover_urls([], [server.url("")], options)
+        (error,) = found.errors
+        assert str(error).startswith(server.url("") + ": names no sitemap in its")
+
+
+def test_list_prints_the_addresses_and_fetches_none(server: Server, tmp_path: Path) -> None:
+    done = run_ingest(
+        "fetch", server.url("/article/given"), server.url("/article/news-one#top"),
+        "--feed", server.url("/"), "--list", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    assert (
+        done.stdout.decode().splitlines()
+        == [
+            server.url("/article/given"),
+            server.url("/article/news-one#top"),  # the page once, under the first address given
+            *_in_the_feeds(server)[1:],
+        ]
+    )
+    assert not any(path.startswith("/article/") for path in server.hits)
+    assert not (tmp_path / "raw").exists() and not (tmp_path / "clean").exists()
