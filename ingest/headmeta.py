@@ -8,12 +8,15 @@ or a credential ("MS", "RD"), and the date may be the last modification. This mo
 from what trafilatura found and corrects it with what the page prints and states elsewhere:
 
 - the title is the page's <h1> when one shares most of its words with the page's titles or
-  its address (the printed headline), else the title without a segment naming the site;
+  its address (the printed headline), else the title without a segment naming the site (and
+  the page's <title> where trafilatura took an <h1> that is only the site's name);
 - authors are people, each once: no credentials, roles, months, form labels or the site's
   own names; the JSON-LD Person authors when trafilatura's names hold them and more; the
   byline's names when the metadata names only the site, or nobody;
 - the date is the one printed under the headline unless it is labelled as an update, else the
-  published date the page states (JSON-LD, meta tags) where trafilatura gave a modified one.
+  first printed just above it, else the published date the page states (JSON-LD, meta tags)
+  where trafilatura gave a modified one; a numeric date that reads both ways (03/01/2017) is
+  read as the page's own <time datetime> says.
 
 Every test is one of form or of the page's own statements (its site names, its structured
 data), not of wording in one language; the few word lists (months, update labels, roles) cover
@@ -42,6 +45,9 @@ _HEADLINE_SHARE = 0.4
 # How much visible text under the headline holds its dateline.
 _DATELINE_CHARS = 250
 _DATELINE_TEXTS = 80  # text nodes read after the headline, at most
+# And above it: a date printed over the headline sits right there.
+_ABOVE_CHARS = 150
+_ABOVE_TEXTS = 40
 
 _ARTICLE_TYPES = frozenset({
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
@@ -252,7 +258,8 @@ class _Page:
         page's titles (<title>, og:title, twitter:title, JSON-LD headline, trafilatura's)
         and the last part of its address, if at least 40 % of them are."""
         refs: set[str] = set()
-        titles = [self.found.title, *_meta(self.tree, "og:title", "twitter:title")]
+        # not trafilatura's title where it is only the <h1>'s own text (`_title`)
+        titles = [self._title(), *_meta(self.tree, "og:title", "twitter:title")]
         titles += [o["headline"] for o in self.articles if isinstance(o.get("headline"), str)]
         titles += [t.text_content() for t in self.tree.iter("title")]
         for title in titles:
@@ -273,8 +280,10 @@ class _Page:
         return best
 
     def title_without_site(self) -> str | None:
-        """trafilatura's title without the segments at either end that name the site."""
-        title = " ".join((self.found.title or "").split())
+        """trafilatura's title (or the page's <title>, see `_title`) without the segments at
+        either end that name the site, nor the site's host name it starts with ("example.com
+        Headline"; not a name alone: "Lidl Insider werden" stays)."""
+        title = self._title()
         if not title:
             return None
         for name in _meta(self.tree, "og:site_name"):  # a name that holds a separator itself
@@ -291,7 +300,25 @@ class _Page:
             else:
                 break
         kept = parts[0] + "".join(c + p for c, p in zip(cuts, parts[1:], strict=True))
+        first, _, rest = kept.strip().partition(" ")
+        host = re.sub(r"^www\d?\.", "", _host(self.url))
+        if rest and "." in first and first.casefold() in (host, f"www.{host}"):
+            kept = rest
         return kept.strip() or title
+
+    def _title(self) -> str:
+        """trafilatura's title; but the page's <title> where trafilatura fell back on an <h1>
+        (a page without og:title or twitter:title) that is the site's name, a blog's banner.
+        (An <h1> that merely shares few words with <title> is a home page's slogan as often
+        as a banner: on the 990-page dev set, taking <title> then was as often worse.)"""
+        title = " ".join((self.found.title or "").split())
+        if not title or _meta(self.tree, "og:title", "twitter:title"):
+            return title
+        if _key(title) not in {_key(_headline_text(h)) for h in self.tree.iter("h1")}:
+            return title
+        page = next((t.text_content() for t in self.tree.iter("title")), "")
+        page = " ".join(_unescape(page).split())
+        return page if page and self._is_site(title) else title
 
     # -- the authors
 
@@ -367,15 +394,22 @@ class _Page:
     # -- the date
 
     def date(self, headline: Any) -> str | None:
-        """The date printed under the headline, unless labelled as an update; else the
+        """The date printed under the headline, unless labelled as an update; else one printed
+        just above it, unless the page states that day as its last change only; else the
         published date the page states where trafilatura's is a modified one or missing;
-        else trafilatura's. What the page prints wins over what it states: a reader dates
-        the article by it (on the dev set, unlabelled printed dates that the page's data
-        calls its last change were the publication date by the truth's reading 4 times in 5)."""
+        else trafilatura's. What the page prints wins over what it states: a reader dates the
+        article by it (on the dev set, unlabelled printed dates that the page's data calls its
+        last change were the publication date by the truth's reading 4 times in 5)."""
         published, modified = self._stated_dates()
-        printed = self._dateline(headline, published + modified) if headline is not None else None
-        if printed is not None:
-            return printed
+        # a numeric date that reads both ways is read as the page's own <time> elements say
+        stated = published + modified + self._time_dates()
+        if headline is not None:
+            printed = self._dateline(headline, stated)
+            if printed is not None:
+                return printed
+            above = self._date_above(headline, stated)
+            if above is not None and not (above in modified and above not in published):
+                return above
         ours = self.found.date
         day = ours[:10] if ours else None
         if published and (day is None or (day in modified and day not in published)):
@@ -401,6 +435,38 @@ class _Page:
             _add(modified, _day(value))
         return published, modified
 
+    def _time_dates(self) -> list[str]:
+        days: list[str] = []
+        for element in self.tree.iter("time"):
+            _add(days, _day(element.get("datetime")))
+        return days
+
+    def _date_above(self, headline: Any, stated: list[str]) -> str | None:
+        """The first date in the visible text just before the headline ("February 4, 2025 -
+        11 minutes" over it), not labelled as an update. The first, not the nearest: a
+        "Published on 10 May 9 May" pair gives the publication, then the last change."""
+        pieces: list[str] = []
+        size = 0
+        for node in reversed(headline.xpath(f"preceding::text()[position() <= {_ABOVE_TEXTS}]")):
+            if not self._visible(node):
+                continue
+            text = " ".join(str(node).split())
+            if text:
+                pieces.append(text)
+                size += len(text) + 1
+                if size >= _ABOVE_CHARS:
+                    break
+        head = " ".join(reversed(pieces))[-_ABOVE_CHARS:]
+        return _first_date(head, stated)
+
+    @staticmethod
+    def _visible(node: Any) -> bool:
+        """Whether a text node is text a reader sees, outside the page's furniture."""
+        parent = node.getparent()
+        if parent is None or parent.tag in ("script", "style", "noscript", "template", "title"):
+            return False
+        return not _in(parent, _FURNITURE_WORDS)
+
     def _dateline(self, headline: Any, stated: list[str]) -> str | None:
         """The first date in the visible text under the headline that is not labelled as an
         update. A numeric date that reads both ways (03/04/2025) counts only when one reading
@@ -416,13 +482,7 @@ class _Page:
             if len(head) >= _DATELINE_CHARS:
                 break
         head = head[:_DATELINE_CHARS]
-        for found in _PRINTED_DATE.finditer(head):
-            if _UPDATE_LABEL.search(head[max(0, found.start() - 30) : found.start()]):
-                continue
-            day = _printed_day(found, stated)
-            if day is not None:
-                return day
-        return None
+        return _first_date(head, stated)
 
 
 def _byline_of(pieces: list[str], *, need_lead: bool) -> list[str]:
@@ -519,6 +579,17 @@ def _is_name(text: str) -> bool:
         and not text[0].islower()
         and text.casefold().strip(" .:") not in _LABELS
     )
+
+
+def _first_date(text: str, stated: list[str]) -> str | None:
+    """The first date printed in `text` that is not labelled as an update."""
+    for found in _PRINTED_DATE.finditer(text):
+        if _UPDATE_LABEL.search(text[max(0, found.start() - 30) : found.start()]):
+            continue
+        day = _printed_day(found, stated)
+        if day is not None:
+            return day
+    return None
 
 
 def _printed_day(found: re.Match[str], stated: list[str]) -> str | None:

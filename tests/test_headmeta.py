@@ -143,6 +143,43 @@ def test_the_date_is_the_one_printed_under_the_headline_unless_it_is_an_update()
     assert _head(html, title="Harbour plan approved").date == "2025-04-03"
 
 
+def test_a_date_printed_just_above_the_headline_dates_the_article() -> None:
+    title = "<title>Harbour plan approved after a long debate</title>"
+    headline = "<h1>Harbour plan approved after a long debate</h1>"
+    above = "<article><p class='kicker'>Politics · {} · 4 min read</p>" + headline + BODY
+    html = _page(title, above.format("February 4, 2025") + "</article>")
+    assert _head(html, title="Harbour plan approved", date="2025-04-06").date == "2025-02-04"
+    # the first of a "published, updated" pair: the publication
+    html = _page(title, above.format("Published on 10 Feb 2019 9 Feb 2019") + "</article>")
+    assert _head(html, title="Harbour plan approved", date="2019-02-01").date == "2019-02-10"
+    # a day the page states only as its last change is not the publication
+    ld = {"@type": "NewsArticle", "datePublished": "2025-01-15", "dateModified": "2025-02-04"}
+    html = _page(title, above.format("February 4, 2025") + "</article>", ld)
+    assert _head(html, title="Harbour plan approved").date == "2025-01-15"
+    # a date in the menu above is no dateline
+    html = _page(title, "<nav><a href='/'>Home</a> 4 February 2025</nav>" + headline + BODY)
+    assert _head(html, title="Harbour plan approved", date="2024-11-30").date == "2024-11-30"
+
+
+def test_a_numeric_date_is_read_as_the_pages_own_time_element_says() -> None:
+    title = "<title>Harbour plan approved after a long debate</title>"
+    body = "<article><h1>Harbour plan approved after a long debate</h1><p>03/01/2017</p>"
+    html = _page(title, body + "<time datetime='2017-03-01'></time>" + BODY + "</article>")
+    assert _head(html, title="Harbour plan approved", date="2025-06-01").date == "2017-03-01"
+
+
+def test_a_lone_h1_naming_the_site_gives_way_to_the_pages_title() -> None:
+    # trafilatura takes a page's only <h1> for its title when there is no og:title
+    url = "https://davidbau.com/archives/2025/12/16/vibe_coding.html"
+    html = _page("<title>davidbau.com Vibe Coding</title>", "<h1>davidbau.com</h1>" + BODY)
+    assert _head(html, title="davidbau.com", url=url).title == "Vibe Coding"
+    # a headline that starts with the site's name (not its host name) keeps it
+    url = "https://www.lidl.de/c/insider"
+    html = _page("<title>Lidl Insider werden und Vorteile sichern</title>", BODY)
+    head = _head(html, title="Lidl Insider werden und Vorteile sichern", url=url)
+    assert head.title == "Lidl Insider werden und Vorteile sichern"
+
+
 def test_a_pages_record_carries_the_head(tmp_path: object) -> None:
     html = _page(
         "<title>Harbour plan approved after a long debate | Example News</title>"
