@@ -58,8 +58,9 @@ def _shard(folder: Path, records: list[dict[str, Any]]) -> Path:
     return folder
 
 
+@pytest.mark.parametrize("timeout", [60.0, None], ids=["sandboxed", "in-process"])
 def test_the_seeds_come_out_as_ingest_clean_writes_them_in_jsonl_and_parquet(
-    tmp_path: Path,
+    tmp_path: Path, timeout: float | None
 ) -> None:
     seeds = sorted((ROOT / "raw").glob("*.txt"))
     shards = _shard(
@@ -68,7 +69,7 @@ def test_the_seeds_come_out_as_ingest_clean_writes_them_in_jsonl_and_parquet(
     _run(
         [
             JsonlReader(str(shards)),
-            IngestCleaner(RULES),
+            IngestCleaner(RULES, timeout=timeout),
             JsonlWriter(str(tmp_path / "jsonl")),
             # the first seed's record has null fields that others fill: a schema inferred
             # from it ("Table schema does not match") fails on the next
