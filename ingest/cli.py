@@ -625,7 +625,9 @@ def fetch_command(
 
 
 def _wrote(outcome: Any) -> bool:
-    return outcome.status in ("ok", "completed") and outcome.not_written is None
+    """Whether a fetch wrote the article into --out this run (an unchanged page is cleaned
+    from raw/ when its files are not there, as in a jsonl or csv batch's fresh folder)."""
+    return outcome.status in ("ok", "completed", "unchanged") and outcome.not_written is None
 
 
 def _not_written(outcomes: Sequence[Any]) -> str:

@@ -462,7 +462,11 @@ class _Fetcher:
                 await self._obey_robots(target, url, clock)
             got = await self._get(target, url, previous if self.options.refresh else None, clock)
             if got is None:
-                return FetchOutcome(url, key, "unchanged")
+                if (self.options.batch.out_dir / f"{key}.json").exists():
+                    return FetchOutcome(url, key, "unchanged")
+                # the page kept is current, its clean files are not where they go (--format
+                # jsonl and csv clean into a fresh folder): clean it from raw/
+                return await self._finish(url, key, page, "unchanged")
             body, record = got
             record["normalized_url"] = name
             # Clean before writing anything: a page with no article text is a failed URL.
@@ -532,7 +536,9 @@ class _Fetcher:
         assert got is not None  # 304 answers a conditional request only
         return got[0]
 
-    async def _finish(self, url: str, key: str, page: Path) -> FetchOutcome:
+    async def _finish(
+        self, url: str, key: str, page: Path, status: str = "completed"
+    ) -> FetchOutcome:
         """Clean a page an earlier run kept in raw/ but could not clean or write out."""
         doc = await asyncio.to_thread(read_document, page)
         files = await self._clean(doc)
@@ -541,7 +547,7 @@ class _Fetcher:
             await asyncio.to_thread(
                 write_outputs, batch.out_dir, key, files.body, files.meta, batch.format
             )
-        return _done(url, key, "completed", files)
+        return _done(url, key, status, files)
 
     def close(self) -> None:
         """Stop robots.txt reads no URL waits for any more (their URLs gave up on them)."""

@@ -113,6 +113,14 @@ def test_already_fetched_is_skipped_and_refresh_asks_conditionally(
     again = fetch_urls([url], RULES, options(tmp_path, refresh=True))[0]
     assert again.status == "unchanged"
     assert server.headers_seen["/etag"].get("If-None-Match") == '"v1"'
+    # as one JSON Lines stream: the unchanged page is in it, cleaned from raw/
+    done = run_ingest(
+        "fetch", url, "--refresh", "--format", "jsonl", "--raw", str(tmp_path / "raw"),
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode()
+    (line,) = done.stdout.decode().splitlines()
+    assert json.loads(line)["url"] == url and server.hits["/etag"] == 3
 
 
 def test_concurrent_fetch_takes_a_fraction_of_the_sequential_time(
