@@ -202,7 +202,7 @@ class _Cleaning(PipelineStep):  # type: ignore[misc]
                 "raise the step's timeout if it is an ordinary article, or report it",
             )
             return _Dropped("timeout", str(late))
-        except EOFError:
+        except (EOFError, OSError):  # OSError: the pipe to it broke as it died
             died = LimitError(
                 args[1],
                 "the process handling it died (out of memory, or a crash in C code)",

@@ -174,6 +174,35 @@ def test_a_document_past_its_deadline_or_memory_or_killing_its_process_is_droppe
     assert (step["forwarded"], step["dropped"], step["dropped_timeout"]) == (4, 4, 1)
 
 
+def test_a_broken_pipe_to_the_sandbox_drops_one_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datatrove.pipeline.extractors.base import ExtractorSandbox
+
+    real = ExtractorSandbox.process_document
+
+    def process_document(self: Any, args: Any, fn: Any) -> Any:
+        if args[2] == "pipe":
+            raise BrokenPipeError("the sandbox went away")
+        return real(self, args, fn)
+
+    monkeypatch.setattr(ExtractorSandbox, "process_document", process_document)
+    text = "The council approved the new budget on Monday after a long debate."
+    shards = _shard(tmp_path / "shards", [{"id": i, "text": text} for i in ("a", "pipe", "b")])
+    stats = _run(
+        [
+            JsonlReader(str(shards)),
+            IngestCleaner(RULES, exclusion_writer=JsonlWriter(str(tmp_path / "ex"))),
+            JsonlWriter(str(tmp_path / "out")),
+        ],
+        tmp_path / "logs",
+    )
+    assert [d["id"] for d in _jsonl(tmp_path / "out")] == ["a", "b"]
+    (dropped,) = _jsonl(tmp_path / "ex")
+    assert dropped["metadata"]["filter_reason"] == "broken_process"
+    assert stats["ingest clean"]["dropped_broken_process"] == 1
+
+
 def test_warc_pages_are_read_from_their_original_bytes_and_written_to_parquet(
     tmp_path: Path,
 ) -> None:
