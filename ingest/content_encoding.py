@@ -15,7 +15,7 @@ RFC 9110 says or raw as some servers send it. Brotli and zstd are not installed 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 CHUNK = 64 * 1024
 # More layers than this is no server's configuration but an attack: each layer multiplies the
@@ -146,3 +146,20 @@ class Decoder:
         """Check that the body did not end inside a compressed stream."""
         for layer in self.layers:
             layer.finish()
+
+
+def decode_all(pieces: Iterable[bytes], codings: list[str], limit: int) -> bytes:
+    """A whole body with the `codings` undone, in bounded memory: LayerTooLarge as soon as
+    what any layer puts out, the last one's included, passes `limit`; ContentEncodingError
+    when it cannot be decoded (or ends inside a compressed stream)."""
+    decoder = Decoder(codings, limit)
+    out: list[bytes] = []
+    size = 0
+    for piece in pieces:
+        for part in decoder.feed(piece):
+            size += len(part)
+            if size > limit:
+                raise LayerTooLarge
+            out.append(part)
+    decoder.finish()
+    return b"".join(out)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from ingest.content_encoding import ContentEncodingError, Decoder, LayerTooLarge
+from ingest.content_encoding import ContentEncodingError, LayerTooLarge, decode_all
 from ingest.errors import FetchError, InputError
 from ingest.inputs import decode_page, looks_like_html
 
@@ -29,10 +29,8 @@ def decode(body: bytes, url: str, limit: int) -> str:
     """The text of a feed or sitemap fetched from `url` (inflated if gzipped, to `limit`
     bytes); FetchError when it cannot be read."""
     if body.startswith(_GZIP):
-        decoder = Decoder(["gzip"], limit)
         try:
-            body = b"".join([*decoder.feed(body)])
-            decoder.finish()
+            body = decode_all([body], ["gzip"], limit)
         except ContentEncodingError as exc:
             raise FetchError(url, f"gzipped body {exc.problem}", "check the address") from exc
         except LayerTooLarge:

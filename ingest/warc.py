@@ -18,7 +18,7 @@ from typing import Any
 
 from warcio.bufferedreaders import ChunkedDataReader
 
-from ingest.content_encoding import CHUNK, ContentEncodingError, Decoder, LayerTooLarge
+from ingest.content_encoding import CHUNK, ContentEncodingError, LayerTooLarge, decode_all
 from ingest.errors import InputError
 from ingest.fetch import HTML_TYPES, http_record
 from ingest.inputs import looks_like_html
@@ -62,7 +62,7 @@ def read_response(record: Any, max_bytes: int) -> WarcPage | str:
     http = http_record(url, url, status, headers, fetched_at=date)
     try:
         body = _body(record, headers, max_bytes)
-    except _TooLarge:
+    except LayerTooLarge:
         problem = f"body is larger than {max_bytes:,} bytes once decoded"
         error = InputError(url, problem, "raise the reader's max_bytes if it is an article")
         return WarcPage(record_id, url, date, http, None, error)
@@ -75,27 +75,11 @@ def read_response(record: Any, max_bytes: int) -> WarcPage | str:
     return WarcPage(record_id, url, date, http, body)
 
 
-class _TooLarge(Exception):
-    pass
-
-
 def _body(record: Any, headers: dict[str, str], cap: int) -> bytes:
     stream = record.raw_stream
     if "chunked" in headers.get("transfer-encoding", "").lower():
-        # No decompression here: the Decoder does it, bounded. Broken framing is read as
+        # No decompression here: decode_all does it, bounded. Broken framing is read as
         # unchunked, as browsers read it.
         stream = ChunkedDataReader(stream)
-    decoder = Decoder(headers.get("content-encoding", "").split(","), cap)
-    out: list[bytes] = []
-    size = 0
-    try:
-        while piece := stream.read(CHUNK):
-            for part in decoder.feed(piece):
-                size += len(part)
-                if size > cap:
-                    raise _TooLarge
-                out.append(part)
-        decoder.finish()
-    except LayerTooLarge:
-        raise _TooLarge from None
-    return b"".join(out)
+    pieces = iter(lambda: stream.read(CHUNK), b"")
+    return decode_all(pieces, headers.get("content-encoding", "").split(","), cap)

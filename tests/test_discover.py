@@ -3,6 +3,7 @@ own server on 127.0.0.1."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -188,3 +189,15 @@ def test_list_prints_the_addresses_and_fetches_none(server: Server, tmp_path: Pa
     )
     assert not any(path.startswith("/article/") for path in server.hits)
     assert not (tmp_path / "raw").exists() and not (tmp_path / "clean").exists()
+
+
+def test_a_gzipped_sitemap_inflates_to_its_limit_and_no_further() -> None:
+    from ingest import discover
+    from ingest.errors import FetchError
+
+    bomb = gzip.compress(b"\0" * (4 << 20), 9)  # 4 KB that inflate to 4 MiB
+    with pytest.raises(FetchError, match="inflates to more than 1,048,576 bytes"):
+        discover.decode(bomb, "https://example.com/sitemap.xml.gz", 1 << 20)
+    listing = b"https://example.com/a\nhttps://example.com/b\n"
+    text = discover.decode(gzip.compress(listing), "https://example.com/s.txt.gz", 1 << 20)
+    assert text == listing.decode()
