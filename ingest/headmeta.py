@@ -473,10 +473,7 @@ class _Page:
         is a date the page states."""
         head = ""
         for node in headline.xpath(f"following::text()[position() <= {_DATELINE_TEXTS}]"):
-            parent = node.getparent()
-            if parent is None or parent.tag in ("script", "style", "noscript", "template"):
-                continue
-            if _in(parent, _FURNITURE_WORDS):
+            if not self._visible(node):
                 continue
             head += " " + " ".join(str(node).split())
             if len(head) >= _DATELINE_CHARS:
