@@ -567,12 +567,9 @@ def fetch_command(
         if not wanted:
             sys.exit(1 if unread else 0)
     if list_only:
-        from ingest.urls import normalize
+        from ingest.urls import distinct
 
-        names: dict[str, str] = {}
-        for url in wanted:
-            names.setdefault(normalize(url), url)
-        sys.stdout.write("".join(f"{url}\n" for url in names.values()))
+        sys.stdout.write("".join(f"{url}\n" for url in distinct(wanted).values()))
         sys.exit(1 if unread else 0)
     with _batch_folder(fmt, out) as folder:
         options = FetchOptions(
@@ -599,7 +596,7 @@ def fetch_command(
         with _progress("fetching") as tick:
             outcomes = fetch_urls(list(dict.fromkeys(wanted)), ruleset, options, on_done=tick)
         if fmt in STREAM_FORMATS:
-            written = [o.key for o in outcomes if o.key and o.ok and _wrote(o)]
+            written = [o.key for o in outcomes if o.key and o.written]
             _write_stream(fmt, written, folder, out)
     failed = [o for o in outcomes if not o.ok]
     for outcome in outcomes:
@@ -622,12 +619,6 @@ def fetch_command(
         summary += f"; {len(failed)} failed"
     _err.print(summary)
     sys.exit(1 if failed or unread else 0)
-
-
-def _wrote(outcome: Any) -> bool:
-    """Whether a fetch wrote the article into --out this run (an unchanged page is cleaned
-    from raw/ when its files are not there, as in a jsonl or csv batch's fresh folder)."""
-    return outcome.status in ("ok", "completed", "unchanged") and outcome.not_written is None
 
 
 def _not_written(outcomes: Sequence[Any]) -> str:

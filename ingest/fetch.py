@@ -61,7 +61,7 @@ from ingest.pipeline import (
     unwanted_language,
 )
 from ingest.rules import Ruleset, site_name
-from ingest.urls import normalize
+from ingest.urls import distinct
 from ingest.version import __version__
 from ingest.workers import Supervisor, worker_pool, worker_ruleset
 
@@ -120,6 +120,11 @@ class FetchOutcome:
     def ok(self) -> bool:
         return self.status != "failed"
 
+    @property
+    def written(self) -> bool:
+        """Whether this run wrote its article into the batch's folder."""
+        return self.status in ("ok", "completed") and self.not_written is None
+
 
 def _done(url: str, key: str, status: str, files: _Files) -> FetchOutcome:
     return FetchOutcome(url, key, status, not_written=files.unwanted)
@@ -159,15 +164,10 @@ def fetch_urls(
     this run cleaned (`ingest.pipeline.remove_repeated`).
     """
     options = options or FetchOptions()
-    names: dict[str, str] = {}  # a page's one name: the first address it was asked under
-    for url in urls:
-        names.setdefault(normalize(url), url)
-    asked = [(url, name) for name, url in names.items()]
+    asked = [(url, name) for name, url in distinct(urls).items()]
     outcomes = asyncio.run(_fetch_all(asked, ruleset, options, on_done))
     batch = dataclasses.replace(options.batch, jobs=options.jobs or default_jobs())
-    written = [
-        o for o in outcomes if o.key and o.status in ("ok", "completed") and o.not_written is None
-    ]
+    written = [o for o in outcomes if o.key and o.written]
     if options.batch.repetition is not None:
         pages = {o.key: options.raw_dir / f"{o.key}.html" for o in written if o.key}
         done = {key: (page, display_path(page), None) for key, page in pages.items()}
@@ -255,11 +255,8 @@ async def _discover(
             found += links
             errors += problems
         found += await _sitemap_pages(fetcher, sitemaps, read, errors)
-    names: dict[str, str] = {}  # a page once, under the first address listed for it
-    for url in found:
-        if not prefixes or url.startswith(prefixes):
-            names.setdefault(normalize(url), url)
-    return Discovery(tuple(names.values()), tuple(errors))
+    kept = (url for url in found if not prefixes or url.startswith(prefixes))
+    return Discovery(tuple(distinct(kept).values()), tuple(errors))
 
 
 def _lists_nothing(url: str, kind: str) -> FetchError:
@@ -466,7 +463,7 @@ class _Fetcher:
                     return FetchOutcome(url, key, "unchanged")
                 # the page kept is current, its clean files are not where they go (--format
                 # jsonl and csv clean into a fresh folder): clean it from raw/
-                return await self._finish(url, key, page, "unchanged")
+                return await self._finish(url, key, page)
             body, record = got
             record["normalized_url"] = name
             # Clean before writing anything: a page with no article text is a failed URL.
@@ -536,9 +533,7 @@ class _Fetcher:
         assert got is not None  # 304 answers a conditional request only
         return got[0]
 
-    async def _finish(
-        self, url: str, key: str, page: Path, status: str = "completed"
-    ) -> FetchOutcome:
+    async def _finish(self, url: str, key: str, page: Path) -> FetchOutcome:
         """Clean a page an earlier run kept in raw/ but could not clean or write out."""
         doc = await asyncio.to_thread(read_document, page)
         files = await self._clean(doc)
@@ -547,7 +542,7 @@ class _Fetcher:
             await asyncio.to_thread(
                 write_outputs, batch.out_dir, key, files.body, files.meta, batch.format
             )
-        return _done(url, key, status, files)
+        return _done(url, key, "completed", files)
 
     def close(self) -> None:
         """Stop robots.txt reads no URL waits for any more (their URLs gave up on them)."""

@@ -10,6 +10,7 @@ drops parameters with empty values, which changes what some servers answer.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -39,3 +40,11 @@ def normalize(url: str) -> str:
         p for p in parts.query.split("&") if p and not TRACKERS_RE.search(p.split("=")[0].lower())
     )
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def distinct(urls: Iterable[str]) -> dict[str, str]:
+    """Each page once: its one name, and the first of `urls` that named it, in that order."""
+    names: dict[str, str] = {}
+    for url in urls:
+        names.setdefault(normalize(url), url)
+    return names
